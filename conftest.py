@@ -1,0 +1,55 @@
+import os
+
+os.environ.setdefault("JIEFEN_TESTING", "1")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Tasks run at once, inside the test; test_worker.py exercises the real database queue.
+os.environ.setdefault("JIEFEN_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def world(db):
+    from jiefen.testing.factories import build_world
+
+    return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def live_world(transactional_db):
+    from jiefen.testing.factories import build_world
+
+    return build_world()
+
+
+SCREENS = os.path.join(os.path.dirname(__file__), "test-artifacts", "screens")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def screenshot():
+    """Save a full-page screenshot under test-artifacts/screens/ to look at after the run."""
+    os.makedirs(SCREENS, exist_ok=True)
+
+    def take(page, name: str) -> None:
+        page.screenshot(path=os.path.join(SCREENS, f"{name}.png"), full_page=True)
+
+    return take

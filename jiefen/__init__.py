@@ -1,0 +1,1 @@
+"""Jiefen (解纷): one-stop, multi-party dispute resolution."""

@@ -1,0 +1,48 @@
+from django.contrib import admin
+
+from .models import Case, Event, PersonalDataView
+
+
+class ReadOnlyEventInline(admin.TabularInline):
+    model = Event
+    fields = ["created_at", "action", "from_status", "to_status", "actor_label", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    """Read-only: cases change only through the transition function (the staff pages)."""
+
+    list_display = ["tracking_code", "status", "channel", "category", "item", "risk_grade", "center", "department", "created_at"]
+    list_filter = ["status", "channel", "risk_grade", "category"]
+    search_fields = ["tracking_code", "description"]
+    inlines = [ReadOnlyEventInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PersonalDataView)
+class PersonalDataViewAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "viewer", "case", "field", "reason"]
+    search_fields = ["case__tracking_code", "viewer__username"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

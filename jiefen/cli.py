@@ -1,0 +1,141 @@
+"""The `jiefen` command: a thin wrapper around Django's manage.py.
+
+    jiefen demo          migrate, load defaults and demo data, run server and worker
+    jiefen serve         run the web server (gunicorn) on JIEFEN_BIND
+    jiefen worker        run the background worker (database task queue)
+    jiefen load-defaults load the default policy tables
+    jiefen demo-data     generate a demo district and cases (--cases N --seed S)
+    jiefen <command>     any other manage.py command (migrate, createsuperuser, …)
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ALIASES = {"load-defaults": "load_defaults", "demo-data": "demo_data"}
+DEMO_CASES = 3000
+
+
+def manage(*args: str) -> None:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["jiefen", *args])
+
+
+def _gunicorn(bind: str, workers: str) -> list[str]:
+    return [
+        sys.executable, "-m", "gunicorn", "jiefen.wsgi:application",
+        "--bind", bind, "--workers", workers, "--threads", "4",
+        "--access-logfile", "-", "--graceful-timeout", "5",
+    ]
+
+
+def _worker() -> list[str]:
+    return [sys.executable, "-m", "jiefen.cli", "db_worker", "--interval", "1"]
+
+
+def serve(argv: list[str]) -> int:
+    bind = argv[0] if argv else os.environ.get("JIEFEN_BIND", "127.0.0.1:8000")
+    os.execv(sys.executable, _gunicorn(bind, os.environ.get("JIEFEN_WEB_WORKERS", "3")))
+    return 0  # pragma: no cover
+
+
+def demo(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="jiefen demo")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("JIEFEN_PORT", "8000")))
+    parser.add_argument("--cases", type=int, default=DEMO_CASES)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--fresh", action="store_true", help="start again from an empty database")
+    parser.add_argument("--no-serve", action="store_true", help="prepare the data and exit")
+    args = parser.parse_args(argv)
+
+    os.environ["JIEFEN_DEMO"] = "1"
+    data_dir = Path(os.environ.setdefault("JIEFEN_DATA_DIR", str(Path.cwd() / "data" / "demo")))
+    if args.fresh and data_dir.exists():
+        import shutil
+
+        shutil.rmtree(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+
+    import django
+
+    django.setup()
+    from jiefen.cases.models import Case
+
+    manage("migrate", "--noinput", "-v", "0")
+    manage("load_defaults")
+    if not Case.objects.exists():
+        manage("demo_data", "--cases", str(args.cases), "--seed", str(args.seed))
+    ready = time.monotonic() - started
+    url = f"http://127.0.0.1:{args.port}/"
+    _print_banner(url, data_dir, ready)
+    if args.no_serve:
+        return 0
+
+    worker = subprocess.Popen(_worker())
+    web = subprocess.Popen(_gunicorn(f"127.0.0.1:{args.port}", "2"))
+
+    def stop(*_):
+        for proc in (web, worker):
+            if proc.poll() is None:
+                proc.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while web.poll() is None and worker.poll() is None:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop()
+        for proc in (web, worker):
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    return web.returncode or 0
+
+
+def _print_banner(url: str, data_dir: Path, seconds: float) -> None:
+    from jiefen.demo.district import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    lines = [
+        "",
+        "解纷 Jiefen demo",
+        f"  data:  {data_dir} (SQLite), ready in {seconds:.1f} s",
+        f"  open:  {url}   (resident form: {url}report/ · tracking: {url}track/)",
+        f"  staff: {url}accounts/login/ — password for every account: {DEMO_PASSWORD}",
+    ]
+    for account in DEMO_ACCOUNTS:
+        lines.append(f"         {account['username']:<11} {account['role']}（{account['where']}）")
+    lines.append("  stop:  Ctrl-C")
+    print("\n".join(lines), flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiefen.settings")
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+        return 0
+    command, rest = argv[0], argv[1:]
+    if command == "demo":
+        return demo(rest)
+    if command == "serve":
+        return serve(rest)
+    if command == "worker":
+        command = "db_worker"
+    manage(ALIASES.get(command, command), *rest)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+import time
+from collections import Counter
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
+
+from jiefen.accounts.models import User
+from jiefen.cases.models import Case, Status
+from jiefen.demo.cases import generate_cases
+from jiefen.demo.district import COUNTY_NAME, build_district, get_district
+from jiefen.regions.models import Department, Level, Region
+from jiefen.taxonomy.defaults import load_taxonomy
+from jiefen.taxonomy.models import Item
+
+
+class Command(BaseCommand):
+    help = "Build the demo district (青州市清河区) if it is not there, and generate demo cases."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=int, default=3000, help="how many cases to generate")
+        parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same data")
+        parser.add_argument("--batch-size", type=int, default=5000, help="cases written per transaction")
+
+    def handle(self, *args, **options):
+        n, seed, batch = options["cases"], options["seed"], options["batch_size"]
+        if n < 0 or batch < 1:
+            raise CommandError("--cases must be 0 or more and --batch-size at least 1")
+        started = time.monotonic()
+        if not Item.objects.exists():
+            counts = load_taxonomy()
+            self.stdout.write(f"Loaded the default taxonomy: {counts['categories']} categories, {counts['items']} items.")
+        district = get_district()
+        if district is None:
+            district = build_district(seed)
+            self.stdout.write(f"Built {district.county.name}: {len(district.regions)} regions.")
+        else:
+            self.stdout.write(f"Using the existing {COUNTY_NAME}.")
+        if Case.objects.filter(region_path__startswith=district.county.path).exists():
+            self.stdout.write("Note: the district already has cases; new ones are added to them.")
+
+        def progress(done: int, total: int, seconds: float) -> None:
+            rate = done / seconds if seconds else 0
+            self.stdout.write(f"\r  {done:,} / {total:,} cases · {rate:,.0f} cases/s", ending="")
+            self.stdout.flush()
+
+        generated = generate_cases(n, seed, district, batch_size=batch, progress=progress)
+        if n:
+            self.stdout.write("")
+        self.stdout.write(
+            f"Generated {generated.cases:,} cases, {generated.events:,} events, {generated.parties:,} parties, "
+            f"{generated.mediations:,} mediation sessions in {generated.seconds:.1f} s "
+            f"({generated.rate:,.0f} cases/s)."
+        )
+        self._summary(district, time.monotonic() - started)
+
+    def _summary(self, district, seconds: float) -> None:
+        levels = Counter(Region.objects.filter(path__startswith=district.city.path).values_list("level", flat=True))
+        self.stdout.write("Regions:  " + ", ".join(f"{Level(level).label} {count}" for level, count in sorted(levels.items())))
+        self.stdout.write(f"Departments: {Department.objects.filter(region__path__startswith=district.county.path).count()}")
+        self.stdout.write(f"Users: {User.objects.count()}")
+        by_status = dict(
+            Case.objects.filter(region_path__startswith=district.county.path)
+            .values_list("status").annotate(n=Count("id")).order_by()
+        )
+        self.stdout.write(f"Cases: {sum(by_status.values()):,}")
+        for status in Status:
+            self.stdout.write(f"  {status.label:<6} {by_status.get(status.value, 0):>9,}")
+        self.stdout.write(f"Done in {seconds:.1f} s.")

@@ -1,0 +1,105 @@
+"""The intake function: every door (resident form, staff entry, API, imports) ends here."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from jiefen.cases.models import Attachment, Case, Event, Party, PartyRole, Status
+from jiefen.cases.services import actor_label
+from jiefen.cases.signals import event_committed
+from jiefen.lib.codes import new_tracking_code
+
+from .forms import IntakeForm
+
+DEFAULT_RESPOND_MINUTES = 30
+
+
+def submit_case(
+    data: dict,
+    files=None,
+    *,
+    channel: str,
+    actor=None,
+    idempotency_key: str | None = None,
+    form_class: type[IntakeForm] = IntakeForm,
+) -> Case:
+    """Validate, then commit a new case with its parties, photos and first event.
+
+    Raises ValidationError (with the form's per-field messages) and writes nothing when
+    the input is bad. With an idempotency key already used, returns the first case."""
+    if idempotency_key:
+        existing = Case.objects.filter(idempotency_key=idempotency_key).first()
+        if existing:
+            return existing
+    form = form_class(data, files)
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    return create_case(form.cleaned_data, channel=channel, actor=actor, idempotency_key=idempotency_key)
+
+
+def intake_center_for(region, actor):
+    """Staff file cases into their own center when it covers the place; the public's
+    reports arrive at the county center (the one exit of many doors)."""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        for m in actor.memberships_cached():
+            if m.region_id and m.region.has_center and region.is_within(m.region):
+                return m.region
+    return region.intake_center()
+
+
+def create_case(c: dict, *, channel: str, actor=None, idempotency_key: str | None = None) -> Case:
+    region = c["region"]
+    now = timezone.now()
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                case = Case.objects.create(
+                    tracking_code=new_tracking_code(),
+                    idempotency_key=idempotency_key or None,
+                    channel=c.get("channel") or channel,
+                    status=Status.SUBMITTED,
+                    description=c["description"].strip(),
+                    region=region,
+                    address=c.get("address", ""),
+                    latitude=c.get("latitude"),
+                    longitude=c.get("longitude"),
+                    anonymous=bool(c.get("anonymous")),
+                    group_size=c.get("group_size") or 1,
+                    amount=c.get("amount"),
+                    center=intake_center_for(region, actor),
+                    respond_due=now + dt.timedelta(minutes=DEFAULT_RESPOND_MINUTES),
+                    created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                    created_at=now,
+                )
+                if not case.anonymous:
+                    Party.objects.create(
+                        case=case, role=PartyRole.COMPLAINANT, name=c.get("name", ""),
+                        phone=c.get("phone", ""), id_number=c.get("id_number", ""),
+                    )
+                if c.get("respondent"):
+                    Party.objects.create(case=case, role=PartyRole.RESPONDENT, name=c["respondent"])
+                for photo in c.get("photos") or []:
+                    Attachment.objects.create(
+                        case=case, file=photo, original_name=photo.name[:200],
+                        content_type=getattr(photo, "content_type", ""), size=photo.size,
+                        uploaded_by=case.created_by,
+                    )
+                event = Event.objects.create(
+                    case=case, action="submit", from_status="", to_status=Status.SUBMITTED,
+                    actor=case.created_by,
+                    actor_label=actor_label(case.created_by, case) if case.created_by else str(PartyRole.COMPLAINANT.label),
+                    data={"channel": case.channel}, public=True, created_at=now,
+                )
+                transaction.on_commit(lambda e=event: event_committed.send(sender=Event, event=e))
+                return case
+        except IntegrityError:
+            if idempotency_key:
+                existing = Case.objects.filter(idempotency_key=idempotency_key).first()
+                if existing:
+                    return existing
+            continue  # a tracking-code collision: draw again
+    raise RuntimeError("could not allocate a tracking code")

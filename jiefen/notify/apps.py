@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class Config(AppConfig):
+    name = "jiefen.notify"
+    label = "notify"
+    verbose_name = _("消息提醒")
+
+    def ready(self) -> None:
+        from jiefen.cases.signals import event_committed
+
+        from .receivers import on_event_committed
+
+        event_committed.connect(on_event_committed, dispatch_uid="notify-event")

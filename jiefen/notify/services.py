@@ -1,0 +1,58 @@
+"""Who is told about an event: the people who must act next."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import F, Q
+from django.utils.translation import gettext as _
+
+from jiefen.accounts.models import Role
+from jiefen.cases.models import Event
+from jiefen.cases.workflow import EVENT_LABELS
+
+from .models import Notification
+
+CENTER_DESK = [Role.CLERK, Role.DISPATCHER, Role.LEADER]
+# action → who must act next
+TO_DEPARTMENT = {"dispatch", "transfer", "set_helpers"}
+TO_CENTER = {"submit", "return", "escalate", "reopen", "dispatch", "transfer"}
+TO_ORIGIN = {"resolve", "close_unresolved"}
+
+
+def recipients(event: Event) -> list:
+    User = get_user_model()
+    case = event.case
+    q = Q(pk__in=[])
+    if event.action in TO_DEPARTMENT and case.department_id:
+        departments = [case.department_id, *case.helper_departments.values_list("id", flat=True)]
+        q |= Q(memberships__role=Role.HANDLER, memberships__department_id__in=departments)
+    if event.action in TO_CENTER and not case.department_id:
+        q |= Q(memberships__role__in=CENTER_DESK, memberships__region_id=case.center_id)
+    if event.action in TO_ORIGIN:
+        q |= Q(memberships__role__in=CENTER_DESK, memberships__region_id=case.origin_center_id or case.center_id)
+    if event.action == "assign_leader" and case.leader_id:
+        q |= Q(pk=case.leader_id)
+    users = User.objects.filter(q, is_active=True).distinct()
+    if event.actor_id:
+        users = users.exclude(pk=event.actor_id)
+    return list(users)
+
+
+def superseded(event: Event) -> bool:
+    """A status change someone has already acted upon needs nobody's attention any more."""
+    return event.from_status != event.to_status and Event.objects.filter(
+        case_id=event.case_id, id__gt=event.id
+    ).exclude(to_status=F("from_status")).exists()
+
+
+def notify_for_event(event_id: int) -> int:
+    event = Event.objects.select_related("case").filter(pk=event_id).first()
+    if event is None or superseded(event):
+        return 0
+    label = EVENT_LABELS.get(event.action, event.action)
+    text = _("案件 %(code)s：%(label)s — %(summary)s") % {
+        "code": event.case.display_code, "label": label, "summary": event.case.summary,
+    }
+    rows = [Notification(user=u, case=event.case, event=event, text=text[:300]) for u in recipients(event)]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)

@@ -1,0 +1,22 @@
+from django.contrib import admin
+
+from .models import Category, Item
+
+
+class ItemInline(admin.TabularInline):
+    model = Item
+    fields = ["code", "name", "department_type", "handling_kind", "respond_minutes", "sign_hours", "handle_days", "default_risk", "active"]
+    extra = 0
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_en", "active"]
+    inlines = [ItemInline]
+
+
+@admin.register(Item)
+class ItemAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "category", "department_type", "handling_kind", "respond_minutes", "sign_hours", "handle_days", "default_risk", "active"]
+    list_filter = ["category", "handling_kind", "default_risk", "department_type"]
+    search_fields = ["code", "name"]

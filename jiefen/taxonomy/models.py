@@ -1,0 +1,73 @@
+"""The taxonomy of matters: categories → items, each item with its policy (department type,
+handling kind, time limits, default risk grade). Rows an administrator edits."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class HandlingKind(models.TextChoices):
+    IMMEDIATE = "immediate", _("即办件")
+    TIME_LIMITED = "time_limited", _("限时件")
+    COMMITTED = "committed", _("承诺件")
+    PROXY = "proxy", _("代办件")
+
+
+class RiskGrade(models.TextChoices):
+    GENERAL = "general", _("一般")
+    SIGNIFICANT = "significant", _("较大")
+    MAJOR = "major", _("重大")
+
+
+class Category(models.Model):
+    code = models.CharField(_("代码"), max_length=10, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("类别")
+        verbose_name_plural = _("类别")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Item(models.Model):
+    category = models.ForeignKey(
+        Category, models.PROTECT, related_name="items", verbose_name=_("类别")
+    )
+    code = models.CharField(_("代码"), max_length=10, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    department_type = models.ForeignKey(
+        "regions.DepartmentType",
+        models.PROTECT,
+        related_name="items",
+        verbose_name=_("责任部门类型"),
+    )
+    handling_kind = models.CharField(
+        _("办理类型"), max_length=20, choices=HandlingKind.choices, default=HandlingKind.TIME_LIMITED
+    )
+    respond_minutes = models.PositiveIntegerField(
+        _("响应时限(分钟)"), default=30, help_text=_("联系诉求人的时限")
+    )
+    sign_hours = models.PositiveIntegerField(_("签收时限(小时)"), default=24)
+    handle_days = models.PositiveIntegerField(_("办理时限(工作日)"), default=15)
+    default_risk = models.CharField(
+        _("默认风险等级"), max_length=20, choices=RiskGrade.choices, default=RiskGrade.GENERAL
+    )
+    examples = models.JSONField(
+        _("示例诉求"), default=list, blank=True, help_text=_("用于训练分类模型的典型诉求文本")
+    )
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("事项")
+        verbose_name_plural = _("事项")
+
+    def __str__(self) -> str:
+        return f"{self.category.name} / {self.name}"

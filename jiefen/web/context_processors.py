@@ -1,0 +1,11 @@
+from jiefen.notify.models import Notification
+
+
+def staff(request):
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {}
+    return {
+        "unread_count": Notification.objects.filter(user=user, read_at__isnull=True).count(),
+        "my_posts": user.memberships_cached(),
+    }

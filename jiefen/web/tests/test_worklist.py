@@ -1,0 +1,73 @@
+"""The worklist: what waits for me, and the filters and search over my jurisdiction."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from jiefen.cases.models import Case, Status
+from jiefen.cases.services import perform
+from jiefen.testing.factories import PASSWORD, advance, submit
+
+
+@pytest.fixture
+def three(world):
+    wages = advance(world, submit(world), Status.DISPATCHED)
+    noise = submit(world, description="楼下广场舞音响每天晚上放到十点半，孩子没法写作业，说了好几次也不听。",
+                   name="李秀英", phone="13900001111", channel="hotline")
+    old = submit(world, description="小区物业把消防通道租出去当停车位，着火了消防车都进不来，太危险了。",
+                 name="赵大军", phone="13700002222")
+    Case.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=40))
+    return {"wages": wages, "noise": noise, "old": old}
+
+
+def shown(client, cases, **params):
+    """Which of `cases` the worklist shows with these filters."""
+    page = client.get("/work/", {"tab": "all", **params}).content.decode()
+    return {k for k, c in cases.items() if c.display_code in page}
+
+
+@pytest.fixture
+def clerk(client, world, three):
+    assert client.login(username="clerk", password=PASSWORD)
+    return client
+
+
+def test_search_by_code_name_phone_and_text(clerk, three):
+    assert shown(clerk, three, q=three["noise"].display_code) == {"noise"}
+    assert shown(clerk, three, q=three["noise"].tracking_code.lower()) == {"noise"}
+    assert shown(clerk, three, q="李秀英") == {"noise"}
+    assert shown(clerk, three, q="137 0000 2222") == {"old"}
+    assert shown(clerk, three, q="消防通道") == {"old"}
+    assert shown(clerk, three, q="没有这种事") == set()
+
+
+def test_filters(clerk, world, three):
+    assert shown(clerk, three, status="dispatched") == {"wages"}
+    assert shown(clerk, three, status="submitted") == {"noise", "old"}
+    assert shown(clerk, three, category=world.wage_item.category_id) == {"wages"}
+    assert shown(clerk, three, risk_grade="significant") == {"wages"}  # the item's default grade
+    assert shown(clerk, three, channel="hotline") == {"noise"}
+    since = (timezone.localdate() - dt.timedelta(days=7)).isoformat()
+    assert shown(clerk, three, created_after=since) == {"wages", "noise"}
+    assert shown(clerk, three, created_before=since) == {"old"}
+
+
+def test_overdue_filter_finds_cases_past_their_sign_deadline(clerk, three):
+    assert shown(clerk, three, overdue="true") == set()
+    Case.objects.filter(pk=three["wages"].pk).update(sign_due=timezone.now() - dt.timedelta(hours=1))
+    assert shown(clerk, three, overdue="true") == {"wages"}
+    page = clerk.get("/work/", {"tab": "all"}).content.decode()
+    assert 'class="overdue"' in page
+
+
+def test_todo_tab_shows_what_waits_for_my_desk(client, world, three):
+    assert client.login(username="hr_handler", password=PASSWORD)
+    page = client.get("/work/").content.decode()
+    assert three["wages"].display_code in page and "待我处理 (1)" in page
+    perform(three["wages"], "sign", world["hr_handler"])
+    assert "待我处理 (1)" in client.get("/work/").content.decode()  # signed: still mine to handle
+    client.logout()
+    assert client.login(username="clerk", password=PASSWORD)
+    page = client.get("/work/").content.decode()
+    assert three["noise"].display_code in page and three["wages"].display_code not in page
