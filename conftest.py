@@ -45,6 +45,22 @@ def browser():
 
 
 @pytest.fixture
+def new_context(browser):
+    """Open browser contexts that are closed when the test ends, so that no request of
+    theirs reaches the live server after the test's database is gone."""
+    opened = []
+
+    def open_(**options):
+        context = browser.new_context(locale="zh-CN", **options)
+        opened.append(context)
+        return context
+
+    yield open_
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture
 def screenshot():
     """Save a full-page screenshot under test-artifacts/screens/ to look at after the run."""
     os.makedirs(SCREENS, exist_ok=True)

@@ -18,8 +18,8 @@ def photo_file(tmp_path):
     return str(path)
 
 
-def login(browser, live_server, username):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+def login(new_context, live_server, username):
+    context = new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
@@ -40,9 +40,9 @@ def act(page, action):
     return page.locator(f"details[data-action={action}] form")
 
 
-def test_resident_to_resolution_and_rating(browser, live_server, live_world, tmp_path, screenshot):
+def test_resident_to_resolution_and_rating(new_context, live_server, live_world, tmp_path, screenshot):
     w = live_world
-    resident = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+    resident = new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = resident.new_page()
     page.goto(f"{live_server.url}/report/")
     page.fill("#id_description", "我们十二个人在幸福路工地干了三个月，包工头一直拖欠工资八万六千元，过年回不了家，请帮帮我们。")
@@ -62,7 +62,7 @@ def test_resident_to_resolution_and_rating(browser, live_server, live_world, tmp
     assert code_text == case.display_code
     assert case.region == w.grids[0] and case.attachments.count() == 1
 
-    clerk = login(browser, live_server, "clerk")
+    clerk = login(new_context, live_server, "clerk")
     open_case(clerk, live_server, case.tracking_code)
     act(clerk, "accept").locator("button").click()
     clerk.wait_for_selector("text=已完成：受理")
@@ -73,14 +73,14 @@ def test_resident_to_resolution_and_rating(browser, live_server, live_world, tmp
     assert "农民工欠薪" in clerk.locator("[data-testid=item]").inner_text()
     screenshot(clerk, "03-clerk-case-classified")
 
-    dispatcher = login(browser, live_server, "dispatcher")
+    dispatcher = login(new_context, live_server, "dispatcher")
     open_case(dispatcher, live_server, case.tracking_code)
     form = act(dispatcher, "dispatch")
     assert form.locator("select[name=department] option:checked").inner_text().startswith("清河区人社局")
     form.locator("button").click()
     dispatcher.wait_for_selector("text=已完成：派单")
 
-    handler = login(browser, live_server, "hr_handler")
+    handler = login(new_context, live_server, "hr_handler")
     screenshot(handler, "04-handler-worklist")
     open_case(handler, live_server, case.tracking_code)
     act(handler, "sign").locator("button").click()
@@ -127,8 +127,8 @@ def test_resident_to_resolution_and_rating(browser, live_server, live_world, tmp
     assert case.satisfaction == 3
 
 
-def test_resident_form_shows_chinese_errors_and_saves_nothing(browser, live_server, live_world, tmp_path):
-    page = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
+def test_resident_form_shows_chinese_errors_and_saves_nothing(new_context, live_server, live_world, tmp_path):
+    page = new_context(viewport=PHONE).new_page()
     page.goto(f"{live_server.url}/report/")
     page.fill("#id_description", "太吵了")
     page.fill("#id_phone", "12345")
