@@ -1,11 +1,8 @@
 import os
 
-os.environ.setdefault("JIEFEN_TESTING", "1")
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-# Tasks run at once, inside the test; test_worker.py exercises the real database queue.
-os.environ.setdefault("JIEFEN_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+import pytest
 
-import pytest  # noqa: E402
+# The test environment variables are set by jiefen/testing/pytest_env.py (see pyproject).
 
 
 @pytest.fixture

@@ -99,7 +99,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'jiefen.sqlite3'}"),
+        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'jiefen.sqlite3'}",
         conn_max_age=int(os.environ.get("JIEFEN_DB_CONN_MAX_AGE", "60")),
     )
 }

@@ -1,0 +1,92 @@
+"""`jiefen demo` as someone trying Jiefen runs it: an empty folder, one command, then a
+browser. The demo always uses its own embedded SQLite database."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from jiefen.demo.district import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, proc: subprocess.Popen, seconds: float = 240) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"jiefen demo exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
+@pytest.fixture
+def demo(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JIEFEN_", "DATABASE_URL", "DJANGO_"))}
+    env |= {"JIEFEN_DATA_DIR": str(tmp_path / "demo"), "PYTHONUNBUFFERED": "1"}
+    out = (tmp_path / "demo.log").open("w+")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jiefen.cli", "demo", "--cases", "300", "--port", str(port)],
+        env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/healthz", proc)
+        yield f"http://127.0.0.1:{port}", proc, tmp_path / "demo.log"
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        out.close()
+
+
+def test_one_command_gives_a_working_demo_with_an_account_per_role(demo, new_context, screenshot):
+    url, proc, log = demo
+    banner = log.read_text()
+    assert f"{url}/" in banner
+    assert DEMO_PASSWORD in banner
+    for account in DEMO_ACCOUNTS:
+        assert account["username"] in banner
+    assert (log.parent / "demo" / "jiefen.sqlite3").exists() or any((log.parent / "demo").glob("*.sqlite3"))
+
+    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(f"{url}/accounts/login/")
+    page.fill("#id_username", "dispatcher")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/work/**")
+    rows = page.locator("table tbody tr")
+    assert rows.count() > 0, "the dispatcher's worklist has demo cases"
+    screenshot(page, "demo-dispatcher-worklist")
+
+    resident = new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+    resident.goto(f"{url}/report/")
+    assert resident.locator("form textarea").count() == 1
+
+    # Ctrl-C stops the web server and the worker together.
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=20) == 0
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"{url}/healthz", timeout=2)
+    time.sleep(0.5)
+    leftovers = subprocess.run(["pgrep", "-s", str(proc.pid)], capture_output=True, text=True).stdout.split()
+    assert leftovers == [], "no worker or web process is left running"
