@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import xstatic.pkg.leaflet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -136,6 +137,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Front-end libraries come from Python packages (XStatic), never from a CDN.
+STATICFILES_DIRS = [("leaflet", xstatic.pkg.leaflet.BASE_DIR)]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("JIEFEN_MEDIA_ROOT", DATA_DIR / "media"))
 STORAGES = {

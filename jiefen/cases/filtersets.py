@@ -13,14 +13,20 @@ from jiefen.taxonomy.models import Category, RiskGrade
 
 from .models import Case, Channel, Party, Status
 
+ALL = _("全部")
+
 
 class CaseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=Status.choices)
-    category = django_filters.ModelChoiceFilter(label=_("类别"), queryset=Category.objects.all())
-    risk_grade = django_filters.ChoiceFilter(label=_("风险等级"), choices=RiskGrade.choices)
-    channel = django_filters.ChoiceFilter(label=_("来源渠道"), choices=Channel.choices)
-    overdue = django_filters.BooleanFilter(label=_("仅看超期"), method="filter_overdue")
+    category = django_filters.ModelChoiceFilter(
+        label=_("类别"), queryset=Category.objects.all(), empty_label=ALL
+    )
+    risk_grade = django_filters.ChoiceFilter(label=_("风险等级"), choices=RiskGrade.choices, empty_label=ALL)
+    channel = django_filters.ChoiceFilter(label=_("来源渠道"), choices=Channel.choices, empty_label=ALL)
+    overdue = django_filters.ChoiceFilter(
+        label=_("期限"), choices=[("1", _("仅看超期"))], empty_label=ALL, method="filter_overdue"
+    )
     created_after = django_filters.DateFilter(label=_("登记日期从"), field_name="created_at", lookup_expr="date__gte")
     created_before = django_filters.DateFilter(label=_("至"), field_name="created_at", lookup_expr="date__lte")
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jiefen.accounts.models import Role
 from jiefen.taxonomy.models import HandlingKind
@@ -65,7 +66,7 @@ ACTIONS: dict[str, Action] = {
     a.name: a
     for a in [
         Action("accept", _("受理"), frozenset({S.SUBMITTED}), S.ACCEPTED, CENTER, STAFF, True),
-        Action("decline", _("不予受理"), frozenset({S.SUBMITTED}), S.DECLINED, CENTER, STAFF, True, "danger"),
+        Action("decline", pgettext_lazy("action", "不予受理"), frozenset({S.SUBMITTED}), S.DECLINED, CENTER, STAFF, True, "danger"),
         Action(
             "classify", _("分类定级"),
             frozenset({S.SUBMITTED, S.ACCEPTED, S.RETURNED, S.ESCALATED, S.REOPENED}),

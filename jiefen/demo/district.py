@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from jiefen.accounts.models import Membership, Role, User
+from jiefen.lib.geo import Rect, bounds, polygon  # noqa: F401 - bounds is used by .cases
 from jiefen.regions.models import Department, DepartmentType, Level, Region
 
 from . import texts
@@ -98,9 +99,6 @@ def get_district() -> District | None:
 # ---------------------------------------------------------------- geometry
 
 
-Rect = tuple[float, float, float, float]  # min lon, min lat, max lon, max lat
-
-
 def tile(rect: Rect, weights: list[float], rng: random.Random) -> list[Rect]:
     """Split a rectangle into len(weights) rectangles with areas roughly proportional to the
     weights, by guillotine cuts (a treemap). Neighbours share the rounded cut exactly, so the
@@ -124,17 +122,6 @@ def tile(rect: Rect, weights: list[float], rng: random.Random) -> list[Rect]:
         cut = round(y0 + (y1 - y0) * share, 6)
         first, second = (x0, y0, x1, cut), (x0, cut, x1, y1)
     return tile(first, weights[:k], rng) + tile(second, weights[k:], rng)
-
-
-def polygon(rect: Rect) -> dict:
-    x0, y0, x1, y1 = rect
-    return {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}
-
-
-def bounds(outline: dict) -> Rect:
-    ring = outline["coordinates"][0]
-    xs, ys = [p[0] for p in ring], [p[1] for p in ring]
-    return min(xs), min(ys), max(xs), max(ys)
 
 
 def split_total(total: int, weights: list[float]) -> list[int]:

@@ -12,6 +12,7 @@ from jiefen.accounts.models import Membership, Role, User
 from jiefen.cases.models import Case, Channel, Status
 from jiefen.cases.services import perform
 from jiefen.intake.services import submit_case
+from jiefen.lib.geo import polygon
 from jiefen.regions.models import Department, DepartmentType, Level, Region
 from jiefen.taxonomy.models import Category, HandlingKind, Item, RiskGrade
 
@@ -120,10 +121,17 @@ def build_world() -> World:
         street = RegionFactory(name=s_name, level=Level.STREET, parent=county)
         streets.append(street)
         for c in range(2):
-            community = RegionFactory(name=f"{s_name[:2]}{c + 1}社区", level=Level.COMMUNITY, parent=street)
+            x, y = 117.0 + 0.02 * len(communities), 36.6  # communities side by side, 0.02° wide
+            community = RegionFactory(
+                name=f"{s_name[:2]}{c + 1}社区", level=Level.COMMUNITY, parent=street,
+                outline=polygon((x, y, x + 0.02, y + 0.02)),
+            )
             communities.append(community)
-            for g in range(2):
-                grids.append(RegionFactory(name=f"{community.name}第{g + 1}网格", level=Level.GRID, parent=community))
+            for g in range(2):  # two grids, west and east halves
+                grids.append(RegionFactory(
+                    name=f"{community.name}第{g + 1}网格", level=Level.GRID, parent=community,
+                    outline=polygon((x + 0.01 * g, y, x + 0.01 * (g + 1), y + 0.02)),
+                ))
     hr_type = DepartmentTypeFactory(code="human_resources", name="人社局")
     housing_type = DepartmentTypeFactory(code="housing", name="住建局")
     street_type = DepartmentTypeFactory(code="street", name="街道/乡镇")

@@ -14,3 +14,17 @@ def region_tree() -> list[dict]:
             break
         rows = [r for r in rows if r["level"] != top]
     return rows
+
+
+def region_outlines(region: Region) -> dict:
+    """A GeoJSON FeatureCollection of the region's own outline and its children's, for the
+    map point picker (a community and its grids). Regions without an outline are left out."""
+    features = []
+    for r in [region, *region.children.order_by("path")]:
+        if r.outline:
+            features.append({
+                "type": "Feature",
+                "geometry": r.outline,
+                "properties": {"id": r.id, "name": r.name, "level": r.level, "parent": r.parent_id},
+            })
+    return {"type": "FeatureCollection", "features": features}

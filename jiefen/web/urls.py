@@ -10,6 +10,7 @@ urlpatterns = [
     path("track/", views.track, name="track"),
     path("track/<str:code>/", views.track_case, name="track_case"),
     path("regions.json", views.region_children, name="regions_json"),
+    path("regions/<int:pk>/outlines.geojson", views.region_outline, name="region_outlines"),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("work/", views.worklist, name="worklist"),

@@ -36,7 +36,7 @@ from jiefen.notify.models import Notification
 from jiefen.regions.models import Department, Region
 from jiefen.taxonomy.models import Category, Item, RiskGrade
 
-from .regions import region_tree
+from .regions import region_outlines, region_tree
 
 TRACKED = "tracked_cases"
 
@@ -161,6 +161,13 @@ def track_case(request, code):
 
 def region_children(request):
     return JsonResponse({"regions": region_tree()})
+
+
+def region_outline(request, pk: int):
+    region = get_object_or_404(Region, pk=pk)
+    response = JsonResponse(region_outlines(region), content_type="application/geo+json")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 # ------------------------------------------------------------------ staff

@@ -48,7 +48,11 @@ def test_resident_to_resolution_and_rating(new_context, live_server, live_world,
     page.fill("#id_description", "我们十二个人在幸福路工地干了三个月，包工头一直拖欠工资八万六千元，过年回不了家，请帮帮我们。")
     page.select_option(".place-picker select[data-level='3']", label="东关街道")
     page.select_option(".place-picker select[data-level='4']", label="东关1社区")
-    page.select_option(".place-picker select[data-level='5']", label="东关1社区第1网格")
+    # The map shows the community's grids with no web tiles; tapping the west grid picks it.
+    page.wait_for_selector("#place-map .leaflet-interactive")
+    page.locator("#place-map path.leaflet-interactive").first.click()
+    assert page.locator(".place-picker select[data-level='5'] option:checked").inner_text() == "东关1社区第1网格"
+    assert 117.0 < float(page.input_value("#id_longitude")) < 117.01
     page.fill("#id_address", "幸福路18号工地")
     page.fill("#id_name", "王建国")
     page.fill("#id_phone", "13812345678")
@@ -61,6 +65,7 @@ def test_resident_to_resolution_and_rating(new_context, live_server, live_world,
     case = Case.objects.get()
     assert code_text == case.display_code
     assert case.region == w.grids[0] and case.attachments.count() == 1
+    assert 36.6 < case.latitude < 36.62
 
     clerk = login(new_context, live_server, "clerk")
     open_case(clerk, live_server, case.tracking_code)

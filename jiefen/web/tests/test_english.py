@@ -206,7 +206,10 @@ def test_the_compiled_catalogue_matches_the_po(entries):
                 assert translation.ngettext(e["msgid"], e["msgid_plural"], 1) == e["msgstr[0]"]
                 assert translation.ngettext(e["msgid"], e["msgid_plural"], 5) == e["msgstr[1]"]
                 continue
-            english = translation.gettext(e["msgid"])
+            if "msgctxt" in e:
+                english = translation.pgettext(e["msgctxt"], e["msgid"])
+            else:
+                english = translation.gettext(e["msgid"])
             assert english == e["msgstr"], (e["msgid"], english)
             if not e["msgid"].isascii() and e["msgid"] != "简体中文":
                 assert english != e["msgid"], e["msgid"]

@@ -54,9 +54,9 @@ def test_filters(clerk, world, three):
 
 
 def test_overdue_filter_finds_cases_past_their_sign_deadline(clerk, three):
-    assert shown(clerk, three, overdue="true") == set()
+    assert shown(clerk, three, overdue="1") == set()
     Case.objects.filter(pk=three["wages"].pk).update(sign_due=timezone.now() - dt.timedelta(hours=1))
-    assert shown(clerk, three, overdue="true") == {"wages"}
+    assert shown(clerk, three, overdue="1") == {"wages"}
     page = clerk.get("/work/", {"tab": "all"}).content.decode()
     assert 'class="overdue"' in page
 
