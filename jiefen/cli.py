@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 ALIASES = {"load-defaults": "load_defaults", "demo-data": "demo_data"}
 DEMO_CASES = 3000
 
@@ -127,14 +129,26 @@ def main(argv: list[str] | None = None) -> int:
         print(__doc__)
         return 0
     command, rest = argv[0], argv[1:]
-    if command == "demo":
-        return demo(rest)
-    if command == "serve":
-        return serve(rest)
-    if command == "worker":
-        command = "db_worker"
-    manage(ALIASES.get(command, command), *rest)
+    try:
+        if command == "demo":
+            return demo(rest)
+        if command == "serve":
+            _check_settings()
+            return serve(rest)
+        if command == "worker":
+            command = "db_worker"
+        manage(ALIASES.get(command, command), *rest)
+    except ImproperlyConfigured as exc:
+        print(f"jiefen: configuration error: {exc}\nSee docs/configuration.md.", file=sys.stderr)
+        return 2
     return 0
+
+
+def _check_settings() -> None:
+    """Load the settings now, so that a configuration error is told before a server starts."""
+    from django.conf import settings
+
+    settings.INSTALLED_APPS  # noqa: B018 - reading a setting loads them all
 
 
 if __name__ == "__main__":

@@ -90,3 +90,15 @@ def test_one_command_gives_a_working_demo_with_an_account_per_role(demo, new_con
     time.sleep(0.5)
     leftovers = subprocess.run(["pgrep", "-s", str(proc.pid)], capture_output=True, text=True).stdout.split()
     assert leftovers == [], "no worker or web process is left running"
+
+
+@pytest.mark.parametrize("command", [["migrate"], ["serve"]])
+def test_a_missing_secret_key_is_told_plainly_outside_the_demo(tmp_path, command):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JIEFEN_", "DJANGO_", "SECRET"))}
+    env["JIEFEN_DATA_DIR"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "jiefen.cli", *command], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert "SECRET_KEY must be set" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
