@@ -13,8 +13,6 @@ import pytest
 
 from jiefen.demo.district import DEMO_ACCOUNTS, DEMO_PASSWORD
 
-pytestmark = pytest.mark.browser
-
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -59,6 +57,7 @@ def demo(tmp_path):
         out.close()
 
 
+@pytest.mark.browser
 def test_one_command_gives_a_working_demo_with_an_account_per_role(demo, new_context, screenshot):
     url, proc, log = demo
     banner = log.read_text()
