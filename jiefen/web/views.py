@@ -151,12 +151,28 @@ def track_case(request, code):
     events = case.events.filter(public=True).order_by("created_at", "id")
     return render(request, "web/track_case.html", {
         "case": case,
-        "events": [(e, EVENT_LABELS.get(e.action, e.action)) for e in events],
+        "events": timeline(events),
         "can_rate": is_available(resident, case, ACTIONS["rate"]),
         "can_reopen": case.status == Status.CLOSED and case.satisfaction == Satisfaction.DISSATISFIED,
         "satisfaction_choices": Satisfaction.choices,
         "error": error,
     }, status=400 if error else 200)
+
+
+def timeline(events) -> list[tuple]:
+    """Timeline rows: the event, its label and a one-line summary where the data has one."""
+    rows = []
+    for e in events:
+        summary = ""
+        if e.action == "record_mediation" and e.data.get("method"):
+            parts = [str(MediationMethod(e.data["method"]).label), str(MediationOutcome(e.data["outcome"]).label)]
+            if e.data.get("amount"):
+                parts.append(_("协议金额 %(amount)s 元") % {"amount": e.data["amount"]})
+            if e.data.get("judicial_confirmation"):
+                parts.append(str(_("申请司法确认")))
+            summary = " · ".join(parts)
+        rows.append((e, EVENT_LABELS.get(e.action, e.action), summary))
+    return rows
 
 
 def region_children(request):
@@ -222,7 +238,7 @@ def case_detail(request, code, errors=None, status=200):
         "case": case,
         "parties": [_party_view(p) for p in case.parties.all()],
         "can_unmask": privacy.may_unmask(request.user, case),
-        "events": [(e, EVENT_LABELS.get(e.action, e.action)) for e in events],
+        "events": timeline(events),
         "actions": actions,
         "errors": errors or {},
         "other_errors": [m for name, msgs in (errors or {}).items() if name not in {a.name for a in actions} for m in msgs],

@@ -101,6 +101,7 @@ def test_resident_to_resolution_and_rating(new_context, live_server, live_world,
     form.locator("input[name=agreement_amount]").fill("86000")
     form.locator("button").click()
     handler.wait_for_selector("[data-testid=mediation]")
+    assert "面对面调解 · 调解成功 · 协议金额 86000.00 元" in handler.locator("[data-testid=timeline]").inner_text()
     form = act(handler, "resolve")
     form.locator("textarea[name=reason]").fill("经调解达成协议，工资已足额支付。")
     form.locator("button").click()
@@ -124,6 +125,7 @@ def test_resident_to_resolution_and_rating(new_context, live_server, live_world,
     for step in ("提交诉求", "受理", "派单", "签收", "记录调解", "化解办结", "审核办结"):
         assert step in timeline
     assert "分类定级" not in timeline  # internal steps stay internal
+    assert "调解成功" in timeline
     page.check("input[name=satisfaction][value='3']")
     page.click("text=提交评价")
     page.wait_for_selector("text=感谢您的评价")
