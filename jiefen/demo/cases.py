@@ -15,16 +15,17 @@ seed gives the same cases whatever the batch size."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import random
 import time
 from bisect import bisect
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from jiefen.accounts.models import Membership, Role
@@ -318,6 +319,8 @@ class _World:
         self.justice = self.departments.get("justice") or next(iter(self.departments.values()), None)
         self.calendar = WorkingCalendar()
         self._due: dict[tuple[dt.date, int], dt.datetime] = {}
+        self._estates: dict[str, list[str]] = {}
+        self._roads: dict[str, list[str]] = {}
         # Set by generate_cases: the time zone, and midnight of the stories' day 0.
         self.tz = timezone.get_current_timezone()
         self.base = dt.datetime.combine(dt.date.today(), dt.time(0), tzinfo=self.tz)
@@ -328,6 +331,13 @@ class _World:
         if key not in self._due:
             self._due[key] = self.calendar.add_working_days(start, days)
         return self._due[key]
+
+    def place_for(self, rng: random.Random, street: str, community: str) -> texts.Place:
+        """texts.place_for, with each community's estates and each street's roads worked out
+        once (they depend on the name only) rather than once per case."""
+        estates = self._estates.get(community) or self._estates.setdefault(community, texts.estates_of(community))
+        roads = self._roads.get(street) or self._roads.setdefault(street, texts.roads_of(street))
+        return texts.Place(street, community, community.endswith("村"), rng.choice(estates), rng.choice(roads))
 
     def department_for(self, item: _Item, street: _Street) -> _Dept | None:
         if item.department_type == STREET_TYPE:
@@ -385,7 +395,7 @@ class _Story:
         self.channel: str = world.channels[_pick(rng, world.channel_weights)]
         self.group_size, self.amount = _magnitude(rng, self.item)
         self.anonymous = self.channel in ANONYMOUS_CHANNELS and target != S.REOPENED and rng.random() < 0.07
-        self.place = texts.place_for(rng, self.street.name, self.grid.community_name)
+        self.place = world.place_for(rng, self.street.name, self.grid.community_name)
         self.address = texts.address(rng, self.place)
         self.description = texts.describe(
             rng, list(self.item.examples), category_code=self.item.category_code, place=self.place,
@@ -879,31 +889,50 @@ def _pick(rng: random.Random, cumulative: list[float]) -> int:
 
 # ---------------------------------------------------------------- rows
 
+# The columns written, in the order of the rows below: plain lists of values, not model
+# instances (building a million Case objects costs more than writing them).
+CASE_COLUMNS = (
+    "id", "tracking_code", "idempotency_key", "channel", "status", "description", "region_id", "region_path",
+    "address", "latitude", "longitude", "anonymous", "group_size", "amount", "category_id", "item_id",
+    "handling_kind", "risk_grade", "center_id", "origin_center_id", "department_id", "leader_id",
+    "respond_due", "sign_due", "handle_due", "committed_date", "result_summary", "guidance", "satisfaction",
+    "rating_comment", "created_by_id", "created_at", "updated_at", "closed_at", "version",
+)
+PARTY_COLUMNS = ("case_id", "role", "name", "phone", "id_number")
+SESSION_COLUMNS = (
+    "id", "case_id", "held_at", "place", "method", "mediators", "attendees", "outcome", "agreement_text",
+    "agreement_amount", "judicial_confirmation", "recorded_by_id", "created_at",
+)
+EVENT_COLUMNS = (
+    "case_id", "action", "from_status", "to_status", "actor_id", "actor_label", "reason", "data", "public",
+    "created_at",
+)
+HELPER_COLUMNS = ("case_id", "department_id")
+COMPLAINANT, RESPONDENT = str(PartyRole.COMPLAINANT), str(PartyRole.RESPONDENT)
+
 
 @dataclass
 class _Rows:
-    cases: list[Case] = field(default_factory=list)
-    parties: list[tuple[int, Party]] = field(default_factory=list)  # (index of its case, row)
-    sessions: list[tuple[int, MediationSession, dict]] = field(default_factory=list)  # and its event data
-    events: list[tuple[int, Event]] = field(default_factory=list)
-    helpers: list[tuple[int, int]] = field(default_factory=list)  # (case index, department id)
+    cases: list[list] = field(default_factory=list)
+    parties: list[list] = field(default_factory=list)
+    sessions: list[list] = field(default_factory=list)  # ids are filled in when written
+    session_data: list[dict] = field(default_factory=list)  # each session's event data, for its id
+    events: list[list] = field(default_factory=list)
+    helpers: list[list] = field(default_factory=list)
 
 
-def _rows(story: _Story, shift: float, code: str, world: _World, rows: _Rows) -> None:
+def _rows(story: _Story, shift: float, case_id: int, code: str, world: _World, rows: _Rows) -> None:
     """Turn a played story into rows, with times, deadlines and the case's final fields."""
-    base = world.base
+    base, delta = world.base, dt.timedelta
+    events, public = rows.events, PUBLIC_EVENTS
 
-    def at(t: float) -> dt.datetime:
-        return base + dt.timedelta(seconds=shift + t)
-
-    index = len(rows.cases)
     for ev in story.events:
-        when = at(ev.t)
+        when = base + delta(seconds=shift + ev.t)
         if ev.deadlines:
             sign_hours, handle_days, committed_days = ev.deadlines
-            ev.sign_due = when + dt.timedelta(hours=sign_hours)
+            ev.sign_due = when + delta(hours=sign_hours)
             if committed_days is not None:
-                ev.committed = when.date() + dt.timedelta(days=committed_days)
+                ev.committed = when.date() + delta(days=committed_days)
                 ev.handle_due = dt.datetime.combine(ev.committed, dt.time(23, 59, 59), tzinfo=world.tz)
             else:
                 ev.handle_due = world.handle_due(when, handle_days)
@@ -911,85 +940,161 @@ def _rows(story: _Story, shift: float, code: str, world: _World, rows: _Rows) ->
             ev.data["handle_due"] = ev.handle_due.isoformat()
         if ev.session is not None:
             s = ev.session
-            held_at = at(s["held_t"])
+            held_at = base + delta(seconds=shift + s["held_t"])
             ev.data["held_at"] = held_at.isoformat()
-            session = MediationSession(
-                held_at=held_at, place=s["place"], method=s["method"], mediators=s["mediators"][:300],
-                attendees=s["attendees"][:500], outcome=s["outcome"], agreement_text=s["agreement_text"],
-                agreement_amount=s["agreement_amount"], judicial_confirmation=s["judicial_confirmation"],
-                recorded_by_id=s["recorded_by"].id, created_at=when,
-            )
-            rows.sessions.append((index, session, ev.data))
-        rows.events.append((index, Event(
-            action=ev.action, from_status=ev.from_status, to_status=ev.to_status,
-            actor_id=ev.actor.id if ev.actor is not None else None, actor_label=ev.label, reason=ev.reason,
-            data=ev.data, public=ev.action in PUBLIC_EVENTS, created_at=when,
-        )))
+            rows.sessions.append([
+                None, case_id, held_at, s["place"], s["method"], s["mediators"][:300], s["attendees"][:500],
+                s["outcome"], s["agreement_text"], s["agreement_amount"], s["judicial_confirmation"],
+                s["recorded_by"].id, when,
+            ])
+            rows.session_data.append(ev.data)
+        actor = ev.actor
+        events.append([
+            case_id, ev.action, ev.from_status, ev.to_status, actor.id if actor is not None else None, ev.label,
+            ev.reason, ev.data, ev.action in public, when,
+        ])
 
-    created = at(story.events[0].t)
+    first, last = story.events[0], story.events[-1]
+    created = base + delta(seconds=shift + first.t)
     item = story.classified
     due = story.deadline_event
-    region_id, region_path = (
-        (story.grid.community_id, story.grid.community_path) if story.at_community else (story.grid.id, story.grid.path)
-    )
-    rows.cases.append(Case(
-        tracking_code=code, channel=story.channel, status=story.status, description=story.description,
-        region_id=region_id, region_path=region_path, address=story.address,
-        latitude=Decimal(f"{story.point[1]:.6f}") if story.point else None,
-        longitude=Decimal(f"{story.point[0]:.6f}") if story.point else None,
-        anonymous=story.anonymous, group_size=story.group_size, amount=story.amount,
-        category_id=item.category_id if item else None, item_id=item.id if item else None,
-        handling_kind=item.handling_kind if item else HandlingKind.TIME_LIMITED, risk_grade=story.risk,
-        center_id=story.center.id, origin_center_id=story.origin.id if story.origin else None,
-        department_id=story.department.id if story.department else None,
-        leader_id=story.leader.id if story.leader else None,
-        respond_due=created + dt.timedelta(minutes=item.respond_minutes if item else DEFAULT_RESPOND_MINUTES),
-        sign_due=due.sign_due if due else None, handle_due=due.handle_due if due else None,
-        committed_date=story.committed_event.committed if story.committed_event else None,
-        result_summary=story.result, guidance=story.guidance, satisfaction=story.satisfaction,
-        rating_comment=story.comment, created_by_id=story.created_by.id if story.created_by else None,
-        created_at=created, updated_at=at(story.events[-1].t),
-        closed_at=at(story.closed_at) if story.closed_at is not None else None,
+    grid, point = story.grid, story.point
+    region_id, region_path = (grid.community_id, grid.community_path) if story.at_community else (grid.id, grid.path)
+    rows.cases.append([
+        case_id, code, None, story.channel, story.status, story.description, region_id, region_path,
+        story.address,
+        Decimal(f"{point[1]:.6f}") if point else None, Decimal(f"{point[0]:.6f}") if point else None,
+        story.anonymous, story.group_size, story.amount,
+        item.category_id if item else None, item.id if item else None,
+        item.handling_kind if item else HandlingKind.TIME_LIMITED, story.risk,
+        story.center.id, story.origin.id if story.origin else None,
+        story.department.id if story.department else None, story.leader.id if story.leader else None,
+        created + delta(minutes=item.respond_minutes if item else DEFAULT_RESPOND_MINUTES),
+        due.sign_due if due else None, due.handle_due if due else None,
+        story.committed_event.committed if story.committed_event else None,
+        story.result, story.guidance, story.satisfaction, story.comment,
+        story.created_by.id if story.created_by else None,
+        created, base + delta(seconds=shift + last.t),  # last updated by its last event
+        base + delta(seconds=shift + story.closed_at) if story.closed_at is not None else None,
         # perform() adds one to the version per action; its own steps (start, auto_close) ride along.
-        version=sum(1 for e in story.events if e.action not in STEPS),
-    ))
+        sum(1 for e in story.events if e.action not in STEPS),
+    ])
     if story.complainant:
         name, phone, id_no = story.complainant
-        rows.parties.append((index, Party(role=PartyRole.COMPLAINANT, name=name, phone=phone, id_number=id_no)))
+        rows.parties.append([case_id, COMPLAINANT, name, phone, id_no])
     if story.respondent:
-        rows.parties.append((index, Party(role=PartyRole.RESPONDENT, name=story.respondent)))
-    rows.helpers.extend((index, d.id) for d in story.helpers)
+        rows.parties.append([case_id, RESPONDENT, story.respondent, "", ""])
+    rows.helpers.extend([case_id, d.id] for d in story.helpers)
 
 
-@contextmanager
-def _keeping_updated_at() -> Iterator[None]:
-    """bulk_create stamps auto_now fields with the clock; a demo case was last updated by
-    its last event, so switch auto_now off while writing (this process only writes)."""
-    updated = Case._meta.get_field("updated_at")
-    updated.auto_now = False
-    try:
-        yield
-    finally:
-        updated.auto_now = True
+class _Writer:
+    """Writes rows straight into the tables, on the connection's current transaction.
+
+    Rows give their columns in the order listed above; a column the model has and the list
+    lacks (a field added later) gets the field's default. Case and session ids are taken
+    before writing, in order, as bulk_create would have had them; the other tables number
+    their rows themselves, in the order written."""
+
+    def __init__(self, connection) -> None:
+        self.connection = connection
+        self.quote = connection.ops.quote_name
+
+    def reserve(self, model, n: int) -> list[int]:
+        raise NotImplementedError
+
+    def insert(self, model, columns: tuple[str, ...], rows: list[list]) -> None:
+        raise NotImplementedError
+
+    def _adapter(self, f) -> Callable | None:
+        """How a value of this field goes to the database driver (None: as it is)."""
+        return None
+
+    def write(self, rows: _Rows) -> None:
+        session_ids = self.reserve(MediationSession, len(rows.sessions))
+        for row, data, pk in zip(rows.sessions, rows.session_data, session_ids, strict=True):
+            row[0] = data["mediation_id"] = pk
+        self.insert(Case, CASE_COLUMNS, rows.cases)
+        self.insert(Party, PARTY_COLUMNS, rows.parties)
+        self.insert(MediationSession, SESSION_COLUMNS, rows.sessions)
+        self.insert(Event, EVENT_COLUMNS, rows.events)
+        self.insert(Case.helper_departments.through, HELPER_COLUMNS, rows.helpers)
+
+    def _prepare(self, model, columns: tuple[str, ...], rows: list[list]) -> tuple[str, ...]:
+        """Adapt the values in place, add the defaults of missing columns; the columns written."""
+        fields = {f.column: f for f in model._meta.concrete_fields}
+        if unknown := set(columns) - set(fields):
+            raise ValueError(f"{model._meta.db_table} has no columns {sorted(unknown)}")
+        missing = [f for c, f in fields.items() if c not in columns and not f.primary_key]
+        adapters = [(i, a) for i, c in enumerate(columns) if (a := self._adapter(fields[c]))]
+        defaults = [f.get_db_prep_save(f.get_default(), self.connection) for f in missing]
+        if adapters or defaults:
+            for row in rows:
+                for i, adapt in adapters:
+                    if row[i] is not None:
+                        row[i] = adapt(row[i])
+                row.extend(defaults)
+        return columns + tuple(f.column for f in missing)
 
 
-def _write(rows: _Rows) -> None:
-    with transaction.atomic(), _keeping_updated_at():
-        Case.objects.bulk_create(rows.cases)
-        ids = [c.pk for c in rows.cases]
-        for i, party in rows.parties:
-            party.case_id = ids[i]
-        Party.objects.bulk_create([p for _, p in rows.parties])
-        for i, session, _data in rows.sessions:
-            session.case_id = ids[i]
-        MediationSession.objects.bulk_create([s for _, s, _ in rows.sessions])
-        for _, session, data in rows.sessions:
-            data["mediation_id"] = session.pk
-        for i, event in rows.events:
-            event.case_id = ids[i]
-        Event.objects.bulk_create([e for _, e in rows.events])
-        Helper = Case.helper_departments.through
-        Helper.objects.bulk_create([Helper(case_id=ids[i], department_id=d) for i, d in rows.helpers])
+class _CopyWriter(_Writer):
+    """PostgreSQL: COPY … FROM STDIN, a row at a time through psycopg's copy."""
+
+    _json = json.JSONEncoder(ensure_ascii=False).encode  # stored as jsonb: the same data as Django's
+
+    def reserve(self, model, n: int) -> list[int]:
+        if not n:
+            return []
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [model._meta.db_table, model._meta.pk.column, n],
+            )
+            return sorted(pk for (pk,) in cursor.fetchall())
+
+    def _adapter(self, f) -> Callable | None:
+        return self._json if f.get_internal_type() == "JSONField" else None
+
+    def insert(self, model, columns: tuple[str, ...], rows: list[list]) -> None:
+        if not rows:
+            return
+        columns = self._prepare(model, columns, rows)
+        sql = f"COPY {self.quote(model._meta.db_table)} ({', '.join(map(self.quote, columns))}) FROM STDIN"
+        with self.connection.cursor() as cursor, self.connection.wrap_database_errors:
+            with cursor.cursor.copy(sql) as copy:
+                write = copy.write_row
+                for row in rows:
+                    write(row)
+
+
+class _InsertWriter(_Writer):
+    """SQLite (and the rest): executemany, with values adapted as Django's fields adapt them."""
+
+    def reserve(self, model, n: int) -> list[int]:
+        # AUTOINCREMENT continues after the largest id ever used; the transaction holds the
+        # database's write lock, so nobody else takes these.
+        table = model._meta.db_table
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT MAX({self.quote(model._meta.pk.column)}) FROM {self.quote(table)}")
+            top = cursor.fetchone()[0] or 0
+            if self.connection.vendor == "sqlite":
+                cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+                top = max([top, *(seq for (seq,) in cursor.fetchall())])
+        return list(range(top + 1, top + 1 + n))
+
+    def _adapter(self, f) -> Callable | None:
+        if f.get_internal_type() in {"DateTimeField", "DateField", "DecimalField", "JSONField"}:
+            return partial(f.get_db_prep_save, connection=self.connection)
+        return None
+
+    def insert(self, model, columns: tuple[str, ...], rows: list[list]) -> None:
+        if not rows:
+            return
+        columns = self._prepare(model, columns, rows)
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(
+            self.quote(model._meta.db_table), ", ".join(map(self.quote, columns)), ", ".join(["%s"] * len(columns)),
+        )
+        with self.connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
 
 
 # ---------------------------------------------------------------- the generator
@@ -1061,17 +1166,19 @@ def generate_cases(
     bag: list[str] = []
     result = Generated()
     done = 0
+    writer = (_CopyWriter if connection.vendor == "postgresql" else _InsertWriter)(connection)
     while done < n:
         rows = _Rows()
         size = min(batch_size, n - done)
         codes = _make_unique(_codes(code_rng, size), code_rng)
-        for code in codes:
-            if not bag:
-                bag = _status_bag(rng)
-            story = _Story(world, rng, bag.pop())
-            story.play()
-            _rows(story, story.place_in_time(now_s), code, world, rows)
-        _write(rows)
+        with transaction.atomic():
+            for case_id, code in zip(writer.reserve(Case, size), codes, strict=True):
+                if not bag:
+                    bag = _status_bag(rng)
+                story = _Story(world, rng, bag.pop())
+                story.play()
+                _rows(story, story.place_in_time(now_s), case_id, code, world, rows)
+            writer.write(rows)
         done += size
         result.cases += size
         result.events += len(rows.events)
