@@ -36,7 +36,7 @@ from .models import (
     Satisfaction,
     Status,
 )
-from .signals import event_committed
+from .signals import case_changed, event_committed
 from .workflow import ACTIONS, STEPS, Action, Resident, actor_may
 
 MAX_TEXT = 2000
@@ -141,6 +141,7 @@ def perform(
         APPLIERS[action_name](ctx, cleaned)
         fresh.save()
         events = list(ctx.events)
+        case_changed.send(sender=Case, case=fresh, events=events)
         transaction.on_commit(lambda: _after_commit(events))
     return fresh
 

@@ -4,3 +4,7 @@ from django.dispatch import Signal
 
 # Sent after the transaction that wrote the event has committed; kwargs: event.
 event_committed = Signal()
+
+# Sent inside the transaction that changed a case, after its events are written; kwargs:
+# case, events. Receivers write in the same transaction (the sla app moves the clocks).
+case_changed = Signal()

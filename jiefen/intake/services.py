@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from jiefen.cases.models import Attachment, Case, Event, Party, PartyRole, Status
 from jiefen.cases.services import actor_label
-from jiefen.cases.signals import event_committed
+from jiefen.cases.signals import case_changed, event_committed
 from jiefen.lib.codes import new_tracking_code
 
 from .forms import IntakeForm
@@ -94,6 +94,7 @@ def create_case(c: dict, *, channel: str, actor=None, idempotency_key: str | Non
                     actor_label=actor_label(case.created_by, case) if case.created_by else str(PartyRole.COMPLAINANT.label),
                     data={"channel": case.channel}, public=True, created_at=now,
                 )
+                case_changed.send(sender=Case, case=case, events=[event])
                 transaction.on_commit(lambda e=event: event_committed.send(sender=Event, event=e))
                 return case
         except IntegrityError:

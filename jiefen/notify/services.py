@@ -17,6 +17,7 @@ CENTER_DESK = [Role.CLERK, Role.DISPATCHER, Role.LEADER]
 TO_DEPARTMENT = {"dispatch", "transfer", "set_helpers"}
 TO_CENTER = {"submit", "return", "escalate", "reopen", "dispatch", "transfer"}
 TO_ORIGIN = {"resolve", "close_unresolved"}
+TO_HOLDER = {"urge"}  # whoever holds the case now: its department, or its center's desk
 
 
 def recipients(event: Event) -> list:
@@ -32,6 +33,18 @@ def recipients(event: Event) -> list:
         q |= Q(memberships__role__in=CENTER_DESK, memberships__region_id=case.origin_center_id or case.center_id)
     if event.action == "assign_leader" and case.leader_id:
         q |= Q(pk=case.leader_id)
+    if event.action in TO_HOLDER:
+        if case.department_id:
+            q |= Q(memberships__role=Role.HANDLER, memberships__department_id=case.department_id)
+        else:
+            q |= Q(memberships__role__in=CENTER_DESK, memberships__region_id=case.center_id)
+    if event.action == "raise_sheet":
+        from jiefen.sla.sheet_models import Sheet
+        from jiefen.sla.sheets import recipients as sheet_recipients
+
+        sheet = Sheet.objects.filter(pk=event.data.get("sheet_id")).first()
+        if sheet is not None:
+            q |= Q(pk__in=sheet_recipients(sheet).values("pk"))
     users = User.objects.filter(q, is_active=True).distinct()
     if event.actor_id:
         users = users.exclude(pk=event.actor_id)

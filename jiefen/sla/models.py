@@ -17,3 +17,6 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+
+from .sheet_models import Clock, Sheet, Urging  # noqa: E402, F401 - registered with the sla app

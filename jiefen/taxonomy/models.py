@@ -56,6 +56,12 @@ class Item(models.Model):
     )
     sign_hours = models.PositiveIntegerField(_("签收时限(小时)"), default=24)
     handle_days = models.PositiveIntegerField(_("办理时限(工作日)"), default=15)
+    warn_percent = models.PositiveSmallIntegerField(
+        _("预警点(%)"), default=80, help_text=_("时限用去这一比例时发蓝色预警单")
+    )
+    red_percent = models.PositiveSmallIntegerField(
+        _("严重超期(%)"), default=50, help_text=_("超期达到时限的这一比例时发红色督办单")
+    )
     default_risk = models.CharField(
         _("默认风险等级"), max_length=20, choices=RiskGrade.choices, default=RiskGrade.GENERAL
     )

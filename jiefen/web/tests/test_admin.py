@@ -25,13 +25,14 @@ def test_an_item_time_limit_is_edited_in_the_admin(client, world):
     data = {
         "category": item.category_id, "code": item.code, "name": item.name, "name_en": "Unpaid wages",
         "department_type": item.department_type_id, "handling_kind": item.handling_kind,
-        "respond_minutes": 30, "sign_hours": 12, "handle_days": 5, "default_risk": item.default_risk,
+        "respond_minutes": 30, "sign_hours": 12, "handle_days": 5, "warn_percent": 70, "red_percent": 50,
+        "default_risk": item.default_risk,
         "examples": "[]", "active": "on",
     }
     response = client.post(f"/admin/taxonomy/item/{item.pk}/change/", data)
     assert response.status_code == 302
     item = Item.objects.get(pk=item.pk)
-    assert (item.sign_hours, item.handle_days) == (12, 5)
+    assert (item.sign_hours, item.handle_days, item.warn_percent) == (12, 5, 70)
 
 
 def test_cases_are_read_only_in_the_admin(client, world):
