@@ -2,7 +2,7 @@
 
     jiefen demo          migrate, load defaults and demo data, run server and worker
     jiefen serve         run the web server (gunicorn) on JIEFEN_BIND
-    jiefen worker        run the background worker (database task queue)
+    jiefen worker        run the background worker (task queue and the clock tick every minute)
     jiefen load-defaults load the default policy tables
     jiefen demo-data     generate a demo district and cases (--cases N --seed S)
     jiefen <command>     any other manage.py command (migrate, createsuperuser, …)
@@ -38,7 +38,19 @@ def _gunicorn(bind: str, workers: str) -> list[str]:
 
 
 def _worker() -> list[str]:
-    return [sys.executable, "-m", "jiefen.cli", "db_worker", "--interval", "1"]
+    return [sys.executable, "-m", "jiefen.cli", "worker", "--interval", "1"]
+
+
+def worker(argv: list[str]) -> int:
+    """The task queue (django-tasks' db_worker) with the clock tick beside it."""
+    import django
+
+    django.setup()
+    from jiefen.sla import ticker
+
+    ticker.start(float(os.environ.get("JIEFEN_TICK_SECONDS", "60")))
+    manage("db_worker", *argv)
+    return 0
 
 
 def serve(argv: list[str]) -> int:
@@ -136,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
             _check_settings()
             return serve(rest)
         if command == "worker":
-            command = "db_worker"
+            return worker(rest)
         manage(ALIASES.get(command, command), *rest)
     except ImproperlyConfigured as exc:
         print(f"jiefen: configuration error: {exc}\nSee docs/configuration.md.", file=sys.stderr)
