@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from jiefen.sla.defaults import load_calendar
 from jiefen.taxonomy.defaults import DEFAULT_TAXONOMY, load_taxonomy
 
 
@@ -15,3 +16,4 @@ class Command(BaseCommand):
             f"Loaded {counts['department_types']} department types, "
             f"{counts['categories']} categories, {counts['items']} items."
         )
+        self.stdout.write(str(load_calendar()))
