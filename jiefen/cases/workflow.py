@@ -115,7 +115,12 @@ STEPS = {
     "auto_close": Action("auto_close", _("办结"), frozenset({S.RESOLVED}), S.CLOSED, CENTER, public=True),
 }
 
-EVENT_LABELS = {name: a.label for name, a in (ACTIONS | STEPS).items()} | {"submit": _("提交诉求")}
+# Events written by the supervision side (sla), not by a transition.
+SUPERVISION_EVENTS = {"raise_sheet": _("发出督办单"), "urge": _("催办")}
+
+EVENT_LABELS = (
+    {name: a.label for name, a in (ACTIONS | STEPS).items()} | {"submit": _("提交诉求")} | SUPERVISION_EVENTS
+)
 PUBLIC_EVENTS = {name for name, a in (ACTIONS | STEPS).items() if a.public} | {"submit"}
 
 

@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiefen.taxonomy.models import Item
 
@@ -126,3 +127,35 @@ def sync_clocks(case, events: Iterable, now: dt.datetime | None = None) -> list[
 
 def on_case_changed(sender, case, events, **kwargs) -> None:
     sync_clocks(case, events)
+
+
+def humanize(delta: dt.timedelta) -> str:
+    """A duration as a person says it: 2天3小时, 5小时12分钟, 8分钟."""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    days, rest = divmod(minutes, 1440)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return _("%(d)d天%(h)d小时") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)d小时%(m)d分钟") % {"h": hours, "m": minutes}
+    return _("%(m)d分钟") % {"m": minutes}
+
+
+def clock_rows(case, now: dt.datetime) -> list[dict]:
+    """The case page's clock panel: each run of each clock, newest last, with its state."""
+    rows = []
+    for clock in case.clocks.all():
+        row = {"clock": clock, "stage": clock.stage}
+        if clock.stopped_at is None:
+            row["state"] = "overdue" if now > clock.due_at else "running"
+            row["text"] = (
+                _("已超期 %(t)s") % {"t": humanize(now - clock.due_at)} if now > clock.due_at
+                else _("剩余 %(t)s") % {"t": humanize(clock.due_at - now)}
+            )
+        elif clock.met:
+            row["state"], row["text"] = "met", _("按时完成")
+        else:
+            row["state"] = "late"
+            row["text"] = _("超时 %(t)s 完成") % {"t": humanize(clock.stopped_at - clock.due_at)}
+        rows.append(row)
+    return rows

@@ -25,7 +25,7 @@ from jiefen.cases.models import Case, Event
 from jiefen.cases.signals import event_committed
 from jiefen.taxonomy.models import RiskGrade
 
-from .clocks import next_check, stage_at
+from .clocks import humanize, next_check, stage_at
 from .sheet_models import Clock, Sheet, SheetColour, Stage, Urging
 
 COLOUR_OF = {Stage.BLUE: SheetColour.BLUE, Stage.YELLOW: SheetColour.YELLOW, Stage.RED: SheetColour.RED}
@@ -99,23 +99,12 @@ def _reason(clock: Clock, colour: str, now: dt.datetime) -> str:
     due = timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M")
     if colour == SheetColour.BLUE:
         return _("%(kind)s时限将至（期限 %(due)s）") % {"kind": kind, "due": due}
-    late = _duration(now - clock.due_at)
+    late = humanize(now - clock.due_at)
     if colour == SheetColour.YELLOW:
         return _("%(kind)s已超期 %(late)s（期限 %(due)s）") % {"kind": kind, "late": late, "due": due}
     if clock.case.risk_grade in HIGH_RISK and now < clock.red_at:
         return _("重大风险案件%(kind)s超期（期限 %(due)s）") % {"kind": kind, "due": due}
     return _("%(kind)s严重超期 %(late)s（期限 %(due)s）") % {"kind": kind, "late": late, "due": due}
-
-
-def _duration(delta: dt.timedelta) -> str:
-    minutes = max(int(delta.total_seconds() // 60), 0)
-    days, rest = divmod(minutes, 1440)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        return _("%(d)d天%(h)d小时") % {"d": days, "h": hours}
-    if hours:
-        return _("%(h)d小时%(m)d分钟") % {"h": hours, "m": minutes}
-    return _("%(m)d分钟") % {"m": minutes}
 
 
 def _raise(clock: Clock, colour: str, now: dt.datetime) -> bool:

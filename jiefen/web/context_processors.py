@@ -1,4 +1,5 @@
 from jiefen.notify.models import Notification
+from jiefen.sla.sheets import open_counts
 
 
 def staff(request):
@@ -8,4 +9,5 @@ def staff(request):
     return {
         "unread_count": Notification.objects.filter(user=user, read_at__isnull=True).count(),
         "my_posts": user.memberships_cached(),
+        "sheet_counts": open_counts(user),
     }

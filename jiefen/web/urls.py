@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import sheet_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,5 +20,8 @@ urlpatterns = [
     path("cases/<str:code>/act/<str:action>/", views.case_act, name="case_act"),
     path("cases/<str:code>/reveal/", views.case_reveal, name="case_reveal"),
     path("cases/<str:code>/attachments/<int:pk>/", views.attachment, name="attachment"),
+    path("work/sheets/", sheet_views.sheet_list, name="sheet_list"),
+    path("work/sheets/<int:pk>/", sheet_views.sheet_detail, name="sheet_detail"),
+    path("work/sheets/<int:pk>/<str:action>/", sheet_views.sheet_act, name="sheet_act"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -34,6 +34,7 @@ from jiefen.lib.codes import normalize_tracking_code
 from jiefen.lib.personal import normalize_phone
 from jiefen.notify.models import Notification
 from jiefen.regions.models import Department, Region
+from jiefen.sla.clocks import clock_rows
 from jiefen.taxonomy.models import Category, Item, RiskGrade
 
 from .regions import region_outlines, region_tree
@@ -171,6 +172,10 @@ def timeline(events) -> list[tuple]:
             if e.data.get("judicial_confirmation"):
                 parts.append(str(_("申请司法确认")))
             summary = " · ".join(parts)
+        elif e.action == "raise_sheet":
+            summary = f"{e.data.get('number', '')} → {e.data.get('recipient', '')}"
+        elif e.action == "urge":
+            summary = f"{e.data.get('number', '')} → {e.data.get('to', '')}"
         rows.append((e, EVENT_LABELS.get(e.action, e.action), summary))
     return rows
 
@@ -239,6 +244,8 @@ def case_detail(request, code, errors=None, status=200):
         "parties": [_party_view(p) for p in case.parties.all()],
         "can_unmask": privacy.may_unmask(request.user, case),
         "events": timeline(events),
+        "clocks": clock_rows(case, timezone.now()),
+        "sheets": case.sheets.all(),
         "actions": actions,
         "errors": errors or {},
         "other_errors": [m for name, msgs in (errors or {}).items() if name not in {a.name for a in actions} for m in msgs],
