@@ -3,14 +3,18 @@
 Each case is played as a story through the state machine: the same actions, in the same
 order, by the same kind of people, with the same side effects on the case and the same
 event data as `jiefen.cases.services.perform` would leave, but simulated in memory and
-written with bulk_create a batch at a time (perform takes several queries per action; a
-million cases would take hours).
+written a batch at a time, one transaction per batch (perform takes several queries per
+action; a million cases would take hours). Rows are plain lists, not model instances, and
+go straight into the tables: COPY on PostgreSQL, executemany on SQLite, with the ids that
+bulk_create would have given them. On PostgreSQL outside a transaction (the command line),
+a thread writes each batch while the next one is played, and skips the per-row foreign key
+checks when the database role may (see _CopyWriter).
 
 A story is first played on a provisional clock (seconds since midnight of day 0, local
 time, staff acting in office hours), then moved by whole days to its place in the year,
 so that the time of day survives; deadlines on the working calendar are computed after.
 Everything random comes from one random.Random(seed), drawn case by case in order, so a
-seed gives the same cases whatever the batch size."""
+seed gives the same cases whatever the batch size and whichever the database."""
 
 from __future__ import annotations
 
@@ -21,12 +25,16 @@ import random
 import time
 from bisect import bisect
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
+from itertools import accumulate
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+from psycopg.types.json import set_json_dumps
 
 from jiefen.accounts.models import Membership, Role
 from jiefen.cases.models import (
@@ -359,7 +367,7 @@ def _items_in(items: list[_Item], category_code: str) -> int:
 # ---------------------------------------------------------------- one case's story
 
 
-@dataclass
+@dataclass(slots=True)
 class _Ev:
     action: str
     from_status: str
@@ -564,7 +572,7 @@ class _Story:
         rng = self.rng
         actor = self.holder_actor("mediate")
         self._start(actor)
-        method = rng.choices(MEDIATION_METHODS, (60, 25, 15))[0]
+        method = _choose(rng, MEDIATION_METHODS, (60, 25, 15))
         street_mediators = self.street.center.mediators
         if self.department is not None:
             names = [actor.name] + ([rng.choice(street_mediators).name] if street_mediators and rng.random() < 0.6 else [])
@@ -609,7 +617,7 @@ class _Story:
 
     def close_unresolved(self) -> None:
         weights = GUIDANCE_WEIGHTS.get(self.item.category_code, DEFAULT_GUIDANCE)
-        self.guidance = self.rng.choices(list(weights), list(weights.values()))[0]
+        self.guidance = _choose(self.rng, list(weights), tuple(weights.values()))
         self.result = texts.UNRESOLVED[self.guidance]
         self.write("close_unresolved", self.holder_actor("close"), to=S.UNRESOLVED, reason=self.result,
                    data={"guidance": self.guidance})
@@ -770,7 +778,7 @@ class _Story:
     def rate_maybe(self, weights: tuple[int, int, int], within: float) -> None:
         if not self.anonymous and self.rng.random() < 0.85:
             self.wait(1 * HOUR, within, staff=False)
-            self.rate(self.rng.choices((3, 2, 1), weights)[0])
+            self.rate(_choose(self.rng, (3, 2, 1), weights))
 
     def play(self) -> None:
         rng, target, item = self.rng, self.target, self.item
@@ -843,7 +851,7 @@ class _Story:
 
     def submitted_at(self) -> float:
         office = self.channel in (Channel.WINDOW, Channel.HOTLINE, Channel.PETITION, Channel.COURT, Channel.API)
-        hour = self.rng.choices(range(24), OFFICE_HOURS if office else PUBLIC_HOURS)[0]
+        hour = _choose(self.rng, range(24), OFFICE_HOURS if office else PUBLIC_HOURS)
         return hour * HOUR + self.rng.uniform(0, HOUR)
 
     # -- placing the story in the year
@@ -885,6 +893,18 @@ CENT = Decimal("0.01")
 
 def _pick(rng: random.Random, cumulative: list[float]) -> int:
     return min(bisect(cumulative, rng.random() * cumulative[-1]), len(cumulative) - 1)
+
+
+_SUMS: dict[tuple, list] = {}
+
+
+def _choose(rng: random.Random, population, weights: tuple):
+    """rng.choices(population, weights)[0], the same draw and the same pick, with the running
+    sums of the weights worked out once rather than at every call."""
+    sums = _SUMS.get(weights)
+    if sums is None:
+        sums = _SUMS[weights] = list(accumulate(weights))
+    return population[bisect(sums, rng.random() * (sums[-1] + 0.0), 0, len(sums) - 1)]
 
 
 # ---------------------------------------------------------------- rows
@@ -1037,9 +1057,29 @@ class _Writer:
 
 
 class _CopyWriter(_Writer):
-    """PostgreSQL: COPY … FROM STDIN, a row at a time through psycopg's copy."""
+    """PostgreSQL: COPY … FROM STDIN in binary, a row at a time through psycopg, whose C code
+    formats the values (the column types come from the catalog: binary COPY casts nothing)."""
 
-    _json = json.JSONEncoder(ensure_ascii=False).encode  # stored as jsonb: the same data as Django's
+    def __init__(self, connection, *, trusting: bool = False) -> None:
+        super().__init__(connection)
+        self._types: dict[str, dict[str, int]] = {}
+        self.trusting = trusting
+
+    def write(self, rows: _Rows) -> None:
+        if self.trusting:
+            self._skip_foreign_key_checks()
+        super().write(rows)
+
+    def _skip_foreign_key_checks(self) -> None:
+        """The rows' keys are ids this process has just read from the database or reserved
+        in it, so the foreign key checks (a query per row and key, at commit: half the
+        server's work) can go, for this transaction only, as pg_restore --disable-triggers
+        does. Only a superuser, or a role granted it, may do this; others keep the checks."""
+        try:
+            with transaction.atomic(), self.connection.cursor() as cursor:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+        except DatabaseError:
+            self.trusting = False
 
     def reserve(self, model, n: int) -> list[int]:
         if not n:
@@ -1051,19 +1091,33 @@ class _CopyWriter(_Writer):
             )
             return sorted(pk for (pk,) in cursor.fetchall())
 
-    def _adapter(self, f) -> Callable | None:
-        return self._json if f.get_internal_type() == "JSONField" else None
-
     def insert(self, model, columns: tuple[str, ...], rows: list[list]) -> None:
         if not rows:
             return
         columns = self._prepare(model, columns, rows)
-        sql = f"COPY {self.quote(model._meta.db_table)} ({', '.join(map(self.quote, columns))}) FROM STDIN"
+        table = self.quote(model._meta.db_table)
         with self.connection.cursor() as cursor, self.connection.wrap_database_errors:
-            with cursor.cursor.copy(sql) as copy:
+            raw = cursor.cursor
+            if table not in self._types:
+                raw.execute(
+                    "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0",
+                    [table],
+                )
+                self._types[table] = dict(raw.fetchall())
+            # jsonb is the same data however the text is spelled: skip the \u escapes.
+            set_json_dumps(_compact_json, raw)
+            with raw.copy(f"COPY {table} ({', '.join(map(self.quote, columns))}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types([self._types[table][c] for c in columns])
                 write = copy.write_row
                 for row in rows:
                     write(row)
+
+
+_encode_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _compact_json(value) -> str:
+    return _encode_json(value) if value else "{}"
 
 
 class _InsertWriter(_Writer):
@@ -1123,13 +1177,23 @@ def _codes(rng: random.Random, count: int) -> list[str]:
     return ["".join(rng.choices(ALPHABET, k=LENGTH)) for _ in range(count)]
 
 
-def _make_unique(codes: list[str], rng: random.Random) -> list[str]:
-    """Redraw the (rare) codes already taken, in the database or earlier in the batch."""
+def _taken(codes: list[str]) -> set[str]:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT tracking_code FROM {Case._meta.db_table} WHERE tracking_code = ANY(%s)", [codes])
+            return {code for (code,) in cursor.fetchall()}
+    taken = set()
+    for start in range(0, len(codes), 900):
+        chunk = codes[start:start + 900]
+        taken.update(Case.objects.filter(tracking_code__in=chunk).values_list("tracking_code", flat=True))
+    return taken
+
+
+def _make_unique(codes: list[str], rng: random.Random, in_flight: set[str]) -> list[str]:
+    """Redraw the (rare) codes already taken: in the database, in the batch still being
+    written, or earlier in this batch."""
     while True:
-        taken = set()
-        for start in range(0, len(codes), 900):
-            chunk = codes[start:start + 900]
-            taken.update(Case.objects.filter(tracking_code__in=chunk).values_list("tracking_code", flat=True))
+        taken = _taken(codes) | {code for code in codes if code in in_flight}
         seen: set[str] = set()
         clashes = 0
         for i, code in enumerate(codes):
@@ -1139,6 +1203,16 @@ def _make_unique(codes: list[str], rng: random.Random) -> list[str]:
             seen.add(codes[i])
         if not clashes:
             return codes
+
+
+def _write_batch(writer: _Writer, rows: _Rows) -> _Rows:
+    with transaction.atomic():
+        writer.write(rows)
+    return rows
+
+
+def _close_connection() -> None:
+    connection.close()  # the calling thread's connection
 
 
 def generate_cases(
@@ -1151,7 +1225,8 @@ def generate_cases(
 ) -> Generated:
     """Create n cases in the district over the 12 months before `now`, with their parties,
     mediation sessions and event timelines. The same seed on an empty database gives the
-    same cases; `progress(done, n, seconds)` is called after each batch."""
+    same cases; each batch is one transaction; `progress(done, n, seconds)` is called after
+    each batch is written."""
     started = time.monotonic()
     world = _World(district)
     now = now or timezone.now()
@@ -1165,27 +1240,51 @@ def generate_cases(
     code_rng = random.Random(f"jiefen-demo-codes:{seed}")  # its own stream: a redraw moves nothing else
     bag: list[str] = []
     result = Generated()
-    done = 0
-    writer = (_CopyWriter if connection.vendor == "postgresql" else _InsertWriter)(connection)
-    while done < n:
-        rows = _Rows()
-        size = min(batch_size, n - done)
-        codes = _make_unique(_codes(code_rng, size), code_rng)
-        with transaction.atomic():
-            for case_id, code in zip(writer.reserve(Case, size), codes, strict=True):
-                if not bag:
-                    bag = _status_bag(rng)
-                story = _Story(world, rng, bag.pop())
-                story.play()
-                _rows(story, story.place_in_time(now_s), case_id, code, world, rows)
-            writer.write(rows)
-        done += size
-        result.cases += size
+
+    def written(rows: _Rows) -> None:
+        result.cases += len(rows.cases)
         result.events += len(rows.events)
         result.parties += len(rows.parties)
         result.mediations += len(rows.sessions)
         result.seconds = time.monotonic() - started
         if progress:
-            progress(done, n, result.seconds)
+            progress(result.cases, n, result.seconds)
+
+    # On PostgreSQL outside a transaction (the command line), a thread writes each batch on
+    # its own connection while this one plays the next, so that the server's work overlaps
+    # Python's. Inside a transaction (tests) everything stays on it, foreign keys checked.
+    postgres = connection.vendor == "postgresql"
+    background = ThreadPoolExecutor(1, "demo-writer") if postgres and not connection.in_atomic_block else None
+    writer = _CopyWriter(connection, trusting=bool(background)) if postgres else _InsertWriter(connection)
+    writing: Future | None = None
+    in_flight: set[str] = set()
+    done = 0
+    try:
+        while done < n:
+            size = min(batch_size, n - done)
+            codes = _make_unique(_codes(code_rng, size), code_rng, in_flight)
+            rows = _Rows()
+            with nullcontext() if background else transaction.atomic():
+                for case_id, code in zip(writer.reserve(Case, size), codes, strict=True):
+                    if not bag:
+                        bag = _status_bag(rng)
+                    story = _Story(world, rng, bag.pop())
+                    story.play()
+                    _rows(story, story.place_in_time(now_s), case_id, code, world, rows)
+                if not background:
+                    writer.write(rows)
+            done += size
+            if not background:
+                written(rows)
+                continue
+            if writing:
+                written(writing.result())
+            writing, in_flight = background.submit(_write_batch, writer, rows), set(codes)
+        if writing:
+            written(writing.result())
+    finally:
+        if background:
+            background.submit(_close_connection)  # the thread's own, after its last batch
+            background.shutdown()
     result.seconds = time.monotonic() - started
     return result
