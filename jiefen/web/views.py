@@ -200,6 +200,8 @@ def worklist(request):
     tab = request.GET.get("tab", "todo")
     if tab == "todo":
         base = awaiting(request.user)
+    elif tab == "led":  # 领导包案: the cases this leader has taken on
+        base = base.filter(leader=request.user)
     filterset = CaseFilterSet(request.GET or None, queryset=base)
     qs = filterset.qs if filterset.is_bound else base
     qs = qs.select_related("region", "category", "item", "department", "center").order_by("-created_at")
@@ -213,6 +215,7 @@ def worklist(request):
         "params": params.urlencode(),
         "now": timezone.now(),
         "todo_count": awaiting(request.user).count(),
+        "led_count": visible_cases(request.user).filter(leader=request.user).count(),
     })
 
 

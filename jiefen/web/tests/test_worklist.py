@@ -71,3 +71,17 @@ def test_todo_tab_shows_what_waits_for_my_desk(client, world, three):
     assert client.login(username="clerk", password=PASSWORD)
     page = client.get("/work/").content.decode()
     assert three["noise"].display_code in page and three["wages"].display_code not in page
+
+
+def test_a_leader_sees_the_cases_assigned_to_them(client, world, three):
+    perform(three["noise"], "assign_leader", world["dispatcher"], data={"leader": world["leader"].pk},
+            reason="群体性苗头，领导包案化解。")
+    assert client.login(username="leader", password=PASSWORD)
+    page = client.get("/work/").content.decode()
+    assert 'data-testid="led-tab"' in page and "我包案的 (1)" in page
+    led = client.get("/work/", {"tab": "led"}).content.decode()
+    assert three["noise"].display_code in led
+    assert three["old"].display_code not in led and three["wages"].display_code not in led
+    client.logout()
+    client.login(username="clerk", password=PASSWORD)
+    assert 'data-testid="led-tab"' not in client.get("/work/").content.decode()
