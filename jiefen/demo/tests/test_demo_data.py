@@ -146,3 +146,24 @@ def test_demo_staff_find_work_in_their_own_scope(district):
         assert page.status_code == 200
         code = todo.first().tracking_code
         assert f"{code[:4]}-{code[4:]}" in page.text
+
+
+def test_the_command_starts_clocks_so_the_first_tick_raises_the_late_sheets(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from jiefen.sla.sheet_models import Clock, Sheet
+    from jiefen.sla.sheets import open_counts, tick
+
+    out = StringIO()
+    call_command("demo_data", "--cases", "400", "--seed", "4", stdout=out)
+    assert "Started" in out.getvalue() and "clocks" in out.getvalue()
+    open_cases = Case.objects.exclude(status__in=TERMINAL_STATUSES).exclude(status__in=["resolved", "unresolved"])
+    assert open_cases.exists()
+    assert set(open_cases.values_list("pk", flat=True)) == set(Clock.objects.values_list("case_id", flat=True))
+    raised = tick()
+    assert raised == Sheet.objects.count() > 0
+    assert tick() == 0
+    leader = User.objects.get(username="leader")
+    assert sum(open_counts(leader).values()) > 0, "the demo leader has sheets to look at"

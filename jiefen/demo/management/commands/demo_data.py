@@ -9,6 +9,7 @@ from jiefen.cases.models import Case, Status
 from jiefen.demo.cases import generate_cases
 from jiefen.demo.district import COUNTY_NAME, build_district, get_district
 from jiefen.regions.models import Department, Level, Region
+from jiefen.sla.backfill import backfill_clocks
 from jiefen.taxonomy.defaults import load_taxonomy
 from jiefen.taxonomy.models import Item
 
@@ -50,6 +51,12 @@ class Command(BaseCommand):
             f"Generated {generated.cases:,} cases, {generated.events:,} events, {generated.parties:,} parties, "
             f"{generated.mediations:,} mediation sessions in {generated.seconds:.1f} s "
             f"({generated.rate:,.0f} cases/s)."
+        )
+        clocks_started = time.monotonic()
+        clocks = backfill_clocks(Case.objects.filter(region_path__startswith=district.county.path))
+        self.stdout.write(
+            f"Started {clocks:,} clocks on open cases in {time.monotonic() - clocks_started:.1f} s "
+            "(the worker's first tick raises the sheets of those already late)."
         )
         self._summary(district, time.monotonic() - started)
 
