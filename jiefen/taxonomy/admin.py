@@ -5,7 +5,7 @@ from .models import Category, Item
 
 class ItemInline(admin.TabularInline):
     model = Item
-    fields = ["code", "name", "department_type", "handling_kind", "respond_minutes", "sign_hours", "handle_days", "default_risk", "active"]
+    fields = ["code", "name", "department_type", "handling_kind", "respond_minutes", "sign_hours", "handle_days", "default_risk", "follow_up_days", "reopen_days", "active"]
     extra = 0
 
 
@@ -17,6 +17,6 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Item)
 class ItemAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "category", "department_type", "handling_kind", "respond_minutes", "sign_hours", "handle_days", "default_risk", "active"]
+    list_display = ["code", "name", "category", "department_type", "handling_kind", "respond_minutes", "sign_hours", "handle_days", "default_risk", "follow_up_days", "reopen_days", "active"]
     list_filter = ["category", "handling_kind", "default_risk", "department_type"]
     search_fields = ["code", "name"]

@@ -65,6 +65,12 @@ class Item(models.Model):
     default_risk = models.CharField(
         _("默认风险等级"), max_length=20, choices=RiskGrade.choices, default=RiskGrade.GENERAL
     )
+    follow_up_days = models.PositiveSmallIntegerField(
+        _("回访(办结后天数)"), default=3, help_text=_("办结后第几天由网格员回访；0 表示不回访")
+    )
+    reopen_days = models.PositiveSmallIntegerField(
+        _("可申请重启(天)"), default=30, help_text=_("办结后多少天内诉求人可以申请重新办理")
+    )
     examples = models.JSONField(
         _("示例诉求"), default=list, blank=True, help_text=_("用于训练分类模型的典型诉求文本")
     )
