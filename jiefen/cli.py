@@ -5,6 +5,7 @@
     jiefen worker        run the background worker (task queue and the clock tick every minute)
     jiefen load-defaults load the default policy tables
     jiefen demo-data     generate a demo district and cases (--cases N --seed S)
+    jiefen load-ladder   copy an example escalation ladder onto a region (--region R)
     jiefen <command>     any other manage.py command (migrate, createsuperuser, …)
 """
 
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-ALIASES = {"load-defaults": "load_defaults", "demo-data": "demo_data"}
+ALIASES = {"load-defaults": "load_defaults", "demo-data": "demo_data", "load-ladder": "load_ladder"}
 DEMO_CASES = 3000
 
 

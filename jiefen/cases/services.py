@@ -37,7 +37,7 @@ from .models import (
     Status,
 )
 from .signals import case_changed, event_committed
-from .workflow import ACTIONS, STEPS, Action, Resident, actor_may
+from .workflow import ACTIONS, STEPS, Action, Resident, System, actor_may
 
 MAX_TEXT = 2000
 
@@ -82,7 +82,7 @@ class Context:
             action=name,
             from_status=from_status,
             to_status=to_status or from_status,
-            actor=None if isinstance(self.actor, Resident) else self.actor,
+            actor=None if isinstance(self.actor, (Resident, System)) else self.actor,
             actor_label=actor_label(self.actor, self.case),
             reason=self.reason if reason is None else reason,
             data=data or {},
@@ -100,7 +100,7 @@ class Context:
 def actor_label(actor, case: Case | None = None) -> str:
     if isinstance(actor, Resident):
         return _("诉求人")
-    if actor is None:
+    if actor is None or isinstance(actor, System):
         return _("系统")
     roles = actor.memberships_cached()
     where = next((m for m in roles if case and m.region_id in (case.center_id, case.origin_center_id)), None)
@@ -521,7 +521,9 @@ def _record_mediation(ctx: Context, c: dict) -> None:
     _start_if_signed(ctx)
     recorder = None if isinstance(ctx.actor, Resident) else ctx.actor
     session = MediationSession.objects.create(case=ctx.case, recorded_by=recorder, **c)
-    ctx.write("record_mediation", data={
+    # where it was held, for the escalation ladder: a center's own attempts count at its level
+    held = {} if ctx.case.department_id else {"center_id": ctx.case.center_id, "level": ctx.case.center.level}
+    ctx.write("record_mediation", data=held | {
         "mediation_id": session.pk,
         "method": session.method,
         "outcome": session.outcome,

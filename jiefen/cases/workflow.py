@@ -33,6 +33,18 @@ class Resident:
         return str(_("诉求人"))
 
 
+class System:
+    """The platform itself, acting on a rule an administrator set (the escalation ladder):
+    it may only escalate, and its events carry no user."""
+
+    is_authenticated = False
+    is_superuser = False
+    may = frozenset({"escalate"})
+
+    def __str__(self) -> str:
+        return str(_("系统"))
+
+
 # Who, relative to the case, may take an action:
 #   center  – staff of the center that holds the case now (case.center)
 #   origin  – staff of the center that dispatched it (case.origin_center, else case.center)
@@ -116,7 +128,7 @@ STEPS = {
 }
 
 # Events written by the supervision side (sla), not by a transition.
-SUPERVISION_EVENTS = {"raise_sheet": _("发出督办单"), "urge": _("催办")}
+SUPERVISION_EVENTS = {"raise_sheet": _("发出督办单"), "urge": _("催办"), "propose_escalation": _("建议提级")}
 
 EVENT_LABELS = (
     {name: a.label for name, a in (ACTIONS | STEPS).items()} | {"submit": _("提交诉求")} | SUPERVISION_EVENTS
@@ -141,6 +153,8 @@ def _helper_ids(case: Case) -> set[int]:
 def actor_may(user, case: Case, action: Action) -> bool:
     if action.who == RESIDENT:
         return isinstance(user, Resident) and user.case_id == case.pk
+    if isinstance(user, System):
+        return action.name in user.may
     if isinstance(user, Resident) or not user.is_authenticated:
         return False
     if action.who == CENTER:

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from .models import CalendarDay
+from .models import CalendarDay, EscalationRule
 
 WEEKDAYS = [_("星期一"), _("星期二"), _("星期三"), _("星期四"), _("星期五"), _("星期六"), _("星期日")]
 
@@ -63,3 +63,19 @@ class CalendarDayAdmin(admin.ModelAdmin):
                 continue
             return found | queryset.filter(**lookups(when)), may_have_duplicates
         return found, may_have_duplicates
+
+
+@admin.register(EscalationRule)
+class EscalationRuleAdmin(admin.ModelAdmin):
+    """The escalation ladder per region and level; a deeper region's rule for the same level
+    overrides its ancestor's. Ship examples with `jiefen load-ladder`."""
+
+    list_display = ["region", "level", "max_attempts", "budget_days", "automatic", "enabled", "note"]
+    list_display_links = ["region", "level"]
+    list_filter = ["level", "automatic", "enabled"]
+    list_editable = ["enabled"]
+    search_fields = ["region__name", "note"]
+    search_help_text = _("按区域名称或说明搜索")
+    autocomplete_fields = ["region"]
+    fields = ["region", "level", "max_attempts", "budget_days", "automatic", "enabled", "note"]
+    list_select_related = ["region"]

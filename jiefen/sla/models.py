@@ -19,4 +19,5 @@ class CalendarDay(models.Model):
         return f"{self.date} {self.name}"
 
 
+from .ladder_models import EscalationRule  # noqa: E402, F401 - registered with the sla app
 from .sheet_models import Clock, Sheet, Urging  # noqa: E402, F401 - registered with the sla app

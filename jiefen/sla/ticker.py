@@ -9,6 +9,7 @@ import time
 
 from django.db import connection
 
+from .ladder import check_budgets
 from .sheets import tick
 
 log = logging.getLogger(__name__)
@@ -21,6 +22,9 @@ def run_forever(interval: float, stop: threading.Event) -> None:
             raised = tick()
             if raised:
                 log.info("raised %d sheet(s)", raised)
+            climbed = check_budgets()  # the escalation ladder's time budgets
+            if climbed:
+                log.info("escalated or proposed %d case(s) by rule", climbed)
         except Exception:  # a failed tick is retried next minute; the worker goes on
             log.exception("clock tick failed")
         finally:

@@ -3,6 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_datetime
 
+from jiefen.sla.ladder import check_budgets
 from jiefen.sla.sheets import tick
 
 
@@ -20,5 +21,6 @@ class Command(BaseCommand):
                 raise CommandError("--at must be an ISO 8601 date and time with its UTC offset, e.g. 2026-11-25T09:00+08:00")
         started = dt.datetime.now()
         raised = tick(now)
+        climbed = check_budgets(now)
         seconds = (dt.datetime.now() - started).total_seconds()
-        self.stdout.write(f"Raised {raised} sheet(s) in {seconds:.2f} s.")
+        self.stdout.write(f"Raised {raised} sheet(s), escalated or proposed {climbed} case(s) by rule in {seconds:.2f} s.")
