@@ -186,9 +186,6 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# Policy defaults until the sla tables take them over (issue: clocks).
-JIEFEN_REOPEN_DAYS = int(os.environ.get("JIEFEN_REOPEN_DAYS", "30"))
-
 if os.environ.get("JIEFEN_TESTING"):
     # Hashing strength is not under test; the default hasher would dominate the suite's time.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

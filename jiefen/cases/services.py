@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -377,13 +376,15 @@ def _clean_rate(case, data, reason):
 
 
 def _clean_reopen(case, data, reason):
-    if case.satisfaction != Satisfaction.DISSATISFIED:
+    # The resident rated it 不满意 on the tracking page, or says so to staff visiting on
+    # their behalf (a follow-up visit), who then pass satisfaction=1 with the request.
+    stated = str(data.get("satisfaction", "")) == str(Satisfaction.DISSATISFIED.value)
+    if case.satisfaction != Satisfaction.DISSATISFIED and not stated:
         raise ValidationError(_("请先评价为“不满意”，再申请重新办理。"))
-    window = dt.timedelta(days=settings.JIEFEN_REOPEN_DAYS)
-    if case.closed_at and timezone.now() - case.closed_at > window:
+    days = case.item.reopen_days if case.item_id else Item._meta.get_field("reopen_days").default
+    if case.closed_at and timezone.now() - case.closed_at > dt.timedelta(days=days):
         raise ValidationError(
-            _("案件办结已超过%(days)d天，不能申请重启；如仍有诉求请重新提交。")
-            % {"days": settings.JIEFEN_REOPEN_DAYS}
+            _("案件办结已超过%(days)d天，不能申请重启；如仍有诉求请重新提交。") % {"days": days}
         )
     return {"reason": _reason(reason, _("申请重启的理由"))}
 
