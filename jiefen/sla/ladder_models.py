@@ -67,8 +67,10 @@ class EscalationRule(models.Model):
             parts.append(gettext("调解%(n)d次未成功") % {"n": self.max_attempts})
         if self.budget_days:
             parts.append(gettext("满%(d)d个工作日") % {"d": self.budget_days})
-        how = gettext("自动提级") if self.automatic else gettext("建议提级")
-        return gettext("%(when)s即%(how)s") % {"when": gettext("或").join(parts), "how": how}
+        when = gettext("或").join(parts)
+        if self.automatic:
+            return gettext("%(when)s即自动提级") % {"when": when}
+        return gettext("%(when)s即建议提级") % {"when": when}
 
 
 def rule_for(center: Region, level: int | None = None) -> EscalationRule | None:

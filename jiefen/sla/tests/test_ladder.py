@@ -10,7 +10,7 @@ from django.core.management import call_command
 from jiefen.accounts.models import Role
 from jiefen.cases.models import Event, Status
 from jiefen.cases.services import NotAllowed, perform
-from jiefen.cases.workflow import System
+from jiefen.cases.workflow import EVENT_LABELS, System
 from jiefen.notify.models import Notification
 from jiefen.regions.models import Level
 from jiefen.sla.calendar import add_working_days
@@ -110,6 +110,7 @@ def test_without_automatic_escalation_the_rule_only_proposes(world, village, dja
     proposal = case.events.get(action="propose_escalation")
     assert proposal.reason == "本级已调解3次未成功，按规则建议提级"
     assert not proposal.public and proposal.actor_label == "系统"
+    assert EVENT_LABELS["propose_escalation"] == "建议提级"
     assert proposal.data["trigger"] == "attempts" and proposal.data["attempts"] == 3
     told = set(Notification.objects.filter(event=proposal).values_list("user__username", flat=True))
     assert told == {"village_dispatcher", "village_leader"}
