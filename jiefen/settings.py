@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "jiefen.cases",
     "jiefen.intake",
     "jiefen.notify",
+    "jiefen.followup",
     "jiefen.demo",
     "jiefen.web",
 ]

@@ -52,7 +52,10 @@ class System:
 #             no department leads it
 #   worker  – the holder, or a handler of a helper department (joint handling)
 #   resident – the complainant, through the tracking code
+#   visit    – the complainant; or, on their behalf, the origin center's staff, or a staff
+#              member an app vouches for (VISITORS: the grid worker of a pending follow-up)
 CENTER, ORIGIN, HOLDER, WORKER, RESIDENT = "center", "origin", "holder", "worker", "resident"
+VISIT = "visit"
 
 STAFF = frozenset({Role.CLERK, Role.DISPATCHER, Role.LEADER})
 DISPATCH = frozenset({Role.DISPATCHER, Role.LEADER})
@@ -116,7 +119,7 @@ ACTIONS: dict[str, Action] = {
             "rate", _("评价"), frozenset({S.CLOSED}), None, RESIDENT, public=True,
             when=lambda c: c.satisfaction is None,
         ),
-        Action("reopen", _("申请重启"), frozenset({S.CLOSED}), S.REOPENED, RESIDENT, public=True),
+        Action("reopen", _("申请重启"), frozenset({S.CLOSED}), S.REOPENED, VISIT, STAFF, public=True),
     ]
 }
 
@@ -127,11 +130,18 @@ STEPS = {
     "auto_close": Action("auto_close", _("办结"), frozenset({S.RESOLVED}), S.CLOSED, CENTER, public=True),
 }
 
+# Events written by the follow-up visits (followup), not by a transition.
+FOLLOW_UP_EVENTS = {"schedule_follow_up": _("安排回访"), "follow_up": _("回访")}
+
+# Checks `(user, case) -> bool` that apps add (in their ready()) for who="visit".
+VISITORS: list[Callable] = []
+
 # Events written by the supervision side (sla), not by a transition.
 SUPERVISION_EVENTS = {"raise_sheet": _("发出督办单"), "urge": _("催办"), "propose_escalation": _("建议提级")}
 
 EVENT_LABELS = (
     {name: a.label for name, a in (ACTIONS | STEPS).items()} | {"submit": _("提交诉求")} | SUPERVISION_EVENTS
+    | FOLLOW_UP_EVENTS
 )
 PUBLIC_EVENTS = {name for name, a in (ACTIONS | STEPS).items() if a.public} | {"submit"}
 
@@ -151,12 +161,15 @@ def _helper_ids(case: Case) -> set[int]:
 
 
 def actor_may(user, case: Case, action: Action) -> bool:
-    if action.who == RESIDENT:
+    if action.who == RESIDENT or (action.who == VISIT and isinstance(user, Resident)):
         return isinstance(user, Resident) and user.case_id == case.pk
     if isinstance(user, System):
         return action.name in user.may
     if isinstance(user, Resident) or not user.is_authenticated:
         return False
+    if action.who == VISIT:
+        origin = bool(_center_roles(user, case.origin_center_id or case.center_id) & action.roles)
+        return origin or any(check(user, case) for check in VISITORS)
     if action.who == CENTER:
         return bool(_center_roles(user, case.center_id) & action.roles)
     if action.who == ORIGIN:

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import sheet_views, views
 
@@ -23,5 +23,6 @@ urlpatterns = [
     path("work/sheets/", sheet_views.sheet_list, name="sheet_list"),
     path("work/sheets/<int:pk>/", sheet_views.sheet_detail, name="sheet_detail"),
     path("work/sheets/<int:pk>/<str:action>/", sheet_views.sheet_act, name="sheet_act"),
+    path("work/followups/", include("jiefen.followup.urls")),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -28,6 +28,7 @@ from jiefen.cases.models import (
 from jiefen.cases.scope import awaiting, visible_cases
 from jiefen.cases.services import ActionError, perform
 from jiefen.cases.workflow import ACTIONS, EVENT_LABELS, Resident, allowed_actions, is_available
+from jiefen.followup.services import summary as follow_up_summary
 from jiefen.intake.forms import IntakeForm, StaffIntakeForm
 from jiefen.intake.services import submit_case
 from jiefen.lib.codes import normalize_tracking_code
@@ -176,6 +177,10 @@ def timeline(events) -> list[tuple]:
             summary = f"{e.data.get('number', '')} → {e.data.get('recipient', '')}"
         elif e.action == "urge":
             summary = f"{e.data.get('number', '')} → {e.data.get('to', '')}"
+        elif e.action == "follow_up":
+            summary = follow_up_summary(e.data)
+        elif e.action == "schedule_follow_up":
+            summary = f"{e.data.get('due_date', '')} · {e.data.get('assignee', '')}"
         rows.append((e, EVENT_LABELS.get(e.action, e.action), summary))
     return rows
 

@@ -26,13 +26,14 @@ def test_an_item_time_limit_is_edited_in_the_admin(client, world):
         "category": item.category_id, "code": item.code, "name": item.name, "name_en": "Unpaid wages",
         "department_type": item.department_type_id, "handling_kind": item.handling_kind,
         "respond_minutes": 30, "sign_hours": 12, "handle_days": 5, "warn_percent": 70, "red_percent": 50,
-        "default_risk": item.default_risk,
+        "default_risk": item.default_risk, "follow_up_days": 7, "reopen_days": 60,
         "examples": "[]", "active": "on",
     }
     response = client.post(f"/admin/taxonomy/item/{item.pk}/change/", data)
     assert response.status_code == 302
     item = Item.objects.get(pk=item.pk)
     assert (item.sign_hours, item.handle_days, item.warn_percent) == (12, 5, 70)
+    assert (item.follow_up_days, item.reopen_days) == (7, 60)
 
 
 def test_cases_are_read_only_in_the_admin(client, world):
