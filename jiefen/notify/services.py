@@ -42,8 +42,6 @@ def recipients(event: Event) -> list:
         q |= Q(memberships__role__in=[Role.DISPATCHER, Role.LEADER], memberships__region_id=event.data.get("center_id"))
     if event.action == "schedule_follow_up":  # the grid workers who owe the visit (回访)
         q |= Q(pk__in=event.data.get("assignee_ids") or [])
-    if event.action == "schedule_follow_up":  # the grid workers who owe the visit (回访)
-        q |= Q(pk__in=event.data.get("assignee_ids") or [])
     if event.action == "raise_sheet":
         from jiefen.sla.sheet_models import Sheet
         from jiefen.sla.sheets import recipients as sheet_recipients
