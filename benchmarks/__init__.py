@@ -1,0 +1,1 @@
+"""Benchmarks of the demo generator, the transition function and the worklist (bin/bench)."""

@@ -1,0 +1,323 @@
+"""Run the benchmarks, print the figures and write benchmarks/RESULTS.md.
+
+Every benchmark runs in its own process on a database of its own: SQLite in a temporary
+folder, PostgreSQL in a database created for the run and dropped after it (the server is
+reached with JIEFEN_BENCH_DATABASE_URL, by default postgres://postgres@127.0.0.1:5432/postgres).
+Figures are reported with their ratio to a baseline measured in the same process, since a
+shared machine's speed changes from minute to minute."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.common import RESULT_MARK
+
+ROOT = Path(__file__).absolute().parent.parent
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+ADMIN_URL = os.environ.get("JIEFEN_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+# ---------------------------------------------------------------- databases
+
+
+class Postgres:
+    def __init__(self, admin_url: str) -> None:
+        import psycopg
+
+        self.psycopg = psycopg
+        self.admin_url = admin_url
+        self.created: list[str] = []
+
+    def available(self) -> str | None:
+        """The server's version, or None when it cannot be reached."""
+        try:
+            with self.psycopg.connect(self.admin_url, autocommit=True, connect_timeout=5) as conn:
+                return conn.execute("SHOW server_version").fetchone()[0]
+        except self.psycopg.Error as error:
+            print(f"PostgreSQL not reachable at {self.admin_url}: {error}", file=sys.stderr)
+            return None
+
+    def create(self, name: str) -> str:
+        with self.psycopg.connect(self.admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        self.created.append(name)
+        base = self.admin_url.rsplit("/", 1)[0]
+        return f"{base}/{name}"
+
+    def drop_all(self) -> None:
+        with self.psycopg.connect(self.admin_url, autocommit=True) as conn:
+            for name in self.created:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.created.clear()
+
+
+def run_job(module: str, args: list[str], database_url: str, data_dir: Path) -> dict:
+    """Run `python -m benchmarks.<module>` on the database; its progress goes to stderr."""
+    (data_dir / "static").mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": database_url,
+        "JIEFEN_DATA_DIR": str(data_dir),
+        "JIEFEN_DEMO": "1",  # no SECRET_KEY needed, static files from the finders
+        "JIEFEN_DEBUG": "0",  # DEBUG would log every query
+        "JIEFEN_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+        "JIEFEN_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
+    })
+    env.pop("JIEFEN_TESTING", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", f"benchmarks.{module}", *args],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, check=False,
+    )
+    lines = [line for line in proc.stdout.splitlines() if line.startswith(RESULT_MARK)]
+    if proc.returncode or not lines:
+        raise RuntimeError(f"benchmarks.{module} {' '.join(args)} failed (exit {proc.returncode})")
+    return json.loads(lines[-1][len(RESULT_MARK):])
+
+
+# ---------------------------------------------------------------- the machine
+
+
+def machine(pg_version: str | None) -> dict:
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in _read("/proc/cpuinfo").splitlines() if line.startswith("model name")),
+        platform.processor() or "unknown CPU",
+    )
+    mem_kb = next((int(line.split()[1]) for line in _read("/proc/meminfo").splitlines() if line.startswith("MemTotal")), 0)
+    commit = _git("rev-parse", "--short", "HEAD")
+    dirty = bool(_git("status", "--porcelain", "--untracked-files=no"))
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem_kb / 1024 / 1024, 1),
+        "system": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "postgresql": pg_version,
+        "sqlite": sqlite3.sqlite_version,
+        "commit": (commit or "unknown") + (" with uncommitted changes" if dirty else ""),
+        "load": os.getloadavg()[0],
+    }
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError:
+        return ""
+
+
+def _git(*args: str) -> str:
+    try:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        return ""
+
+
+# ---------------------------------------------------------------- the report
+
+
+def _n(value: float) -> str:
+    if value >= 100:
+        return f"{value:,.0f}"
+    if value >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def _ratio(value: float) -> str:
+    return f"{value:.3g}"
+
+
+DB_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def rows_for(kind: str, r: dict) -> list[tuple]:
+    """(benchmark, database, figure, value, baseline, baseline value, ratio) rows."""
+    db = DB_NAMES.get(r["vendor"], r["vendor"])
+    if kind == "demo":
+        name = f"Demo data, {r['cases']:,} cases"
+        base = ("plain rows/s", r["plain_rate"])
+        return [
+            (name, db, "cases/s", r["cases_rate"], *base, r["cases_rate"] / r["plain_rate"]),
+            (name, db, "events/s", r["events_rate"], *base, r["events_rate"] / r["plain_rate"]),
+            (name, db, "rows/s, all tables", r["rows_rate"], *base, r["rows_rate"] / r["plain_rate"]),
+        ] + ([
+            (name, db, "cases/s with clocks", r["cases"] / (r["seconds"] + r["clocks_seconds"]), *base,
+             r["cases"] / (r["seconds"] + r["clocks_seconds"]) / r["plain_rate"]),
+        ] if r.get("clocks_seconds") is not None else [])
+    if kind == "transitions":
+        name = f"perform(), {r['actions']:,} actions"
+        return [
+            (name, db, "actions/s", r["perform_rate"], "bare update + event insert /s", r["bare_rate"],
+             r["perform_rate"] / r["bare_rate"]),
+            (name, db, "queries per action", r["perform_queries_per_action"], "bare, queries per action",
+             r["bare_queries_per_action"], r["perform_queries_per_action"] / r["bare_queries_per_action"]),
+        ]
+    rows = []
+    health = next(p for p in r["pages"] if p["name"] == "healthz")
+    for p in r["pages"]:
+        if p is health:
+            continue
+        name = f"Worklist, {r['cases']:,} cases: {p['name']}"
+        rows.append((name, db, "median ms", p["median_ms"], "/healthz median ms", health["median_ms"],
+                     p["median_ms"] / health["median_ms"]))
+        rows.append((name, db, "p95 ms", p["p95_ms"], "/healthz median ms", health["median_ms"],
+                     p["p95_ms"] / health["median_ms"]))
+    return rows
+
+
+def write_results(results: list[tuple[str, dict]], info: dict, notes: list[str], path: Path) -> str:
+    table = [rows_for(kind, r) for kind, r in results]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Latest run of `bin/bench`{info['args']}: {info['date']}, {info['minutes']:.1f} minutes, "
+        f"commit {info['commit']}. How to run and what is measured: [README.md](README.md).",
+        "",
+        f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gib']} GiB, {info['system']}; "
+        f"Python {info['python']}, PostgreSQL {info['postgresql'] or '(not available)'}, SQLite {info['sqlite']}; "
+        f"load average {info['load']:.2f} at the start, {info['load_end']:.2f} at the end. A shared machine: "
+        "compare the ratios, each to a baseline measured in the same process a moment apart, "
+        "rather than the raw figures.",
+        "",
+        "| Benchmark | Database | Figure | Value | Baseline (same run) | Baseline value | Ratio |",
+        "|---|---|---|---:|---|---:|---:|",
+    ]
+    for group in table:
+        for name, db, figure, value, base, base_value, ratio in group:
+            lines.append(f"| {name} | {db} | {figure} | {_n(value)} | {base} | {_n(base_value)} | {_ratio(ratio)} |")
+    lines += [
+        "",
+        "Ratios: demo data, the generator's rate over the database's own rate for plain rows; "
+        "perform(), its rate over the bare update and insert (below 1: the cost of the checks, "
+        "the applier, the clocks and the queued tasks); worklist, the page's time over /healthz.",
+    ]
+    for kind, r in results:
+        if kind != "worklist":
+            continue
+        lines += ["", f"### Worklist queries ({DB_NAMES.get(r['vendor'], r['vendor'])}, {r['cases']:,} cases)", ""]
+        lines += ["| Page | Queries | Time in queries, ms | Slowest query, ms |", "|---|---:|---:|---:|"]
+        for p in r["pages"]:
+            lines.append(f"| {p['name']} (`{p['url']}`) | {p['queries']} | {_n(p['query_ms'])} | {_n(p['slowest_query_ms'])} |")
+        for p in r["pages"]:
+            if p.get("explain"):
+                lines += [
+                    "", f"Slow query on **{p['name']}** ({_n(p['slowest_query_ms'])} ms):", "", "```sql",
+                    p["slowest_query"], "```", "", "```", p["explain"], "```",
+                ]
+    if notes:
+        lines += ["", "## Notes", ""] + [f"- {note}" for note in notes]
+    text = "\n".join(lines) + "\n"
+    path.write_text(text)
+    return text
+
+
+def print_table(results: list[tuple[str, dict]]) -> None:
+    print()
+    for kind, r in results:
+        for name, db, figure, value, base, base_value, ratio in rows_for(kind, r):
+            print(f"{name:<52} {db:<10} {figure:<20} {_n(value):>12}   {base} {_n(base_value)}  ratio {_ratio(ratio)}")
+
+
+# ---------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bin/bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", default="demo,transitions,worklist",
+                        help="comma-separated: demo, transitions, worklist (default: all)")
+    parser.add_argument("--cases", type=int, default=20_000, help="demo data: cases per database (20,000)")
+    parser.add_argument("--big", action="store_true", help="demo data: also 1,000,000 cases on PostgreSQL")
+    parser.add_argument("--transition-cases", type=int, default=150, help="perform(): cases driven (150, 7 actions each)")
+    parser.add_argument("--scale", type=int, default=100_000, help="worklist: demo cases in the database (100,000)")
+    parser.add_argument("--repeat", type=int, default=30, help="worklist: requests per page (30)")
+    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the results (benchmarks/RESULTS.md)")
+    args = parser.parse_args(argv)
+    only = {name.strip() for name in args.only.split(",") if name.strip()}
+    if unknown := only - {"demo", "transitions", "worklist"}:
+        parser.error(f"unknown benchmarks: {', '.join(sorted(unknown))}")
+
+    started = time.monotonic()
+    pg = None if args.no_postgres else Postgres(ADMIN_URL)
+    pg_version = pg.available() if pg else None
+    if pg and not pg_version:
+        pg = None
+    info = machine(pg_version)
+    info["date"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    shown = sys.argv[1:] if argv is None else argv
+    info["args"] = f" `{' '.join(shown)}`" if shown else ""
+    notes: list[str] = []
+    if not pg:
+        notes.append("PostgreSQL was not available: its benchmarks were skipped.")
+
+    tag = f"jiefen_bench_{os.getpid()}"
+    tmp = Path(tempfile.mkdtemp(prefix="jiefen-bench-"))
+    results: list[tuple[str, dict]] = []
+
+    failed = []
+
+    def job(kind: str, module: str, job_args: list[str], database: str, label: str) -> None:
+        print(f"== {label}", file=sys.stderr, flush=True)
+        n = len(results) + len(failed)
+        data_dir = tmp / f"{module}-{database}-{n}"
+        url = pg.create(f"{tag}_{n}") if database == "postgresql" else f"sqlite:///{data_dir / 'bench.sqlite3'}"
+        try:
+            results.append((kind, run_job(module, job_args, url, data_dir)))
+        except RuntimeError as error:
+            print(error, file=sys.stderr)
+            failed.append(label)
+            notes.append(f"FAILED: {label} ({error}); see the run's output.")
+
+    try:
+        databases = ["sqlite"] + (["postgresql"] if pg else [])
+        if "demo" in only:
+            for database in databases:
+                job("demo", "demo_data", ["--cases", str(args.cases)], database,
+                    f"demo data, {args.cases:,} cases, {DB_NAMES[database]}")
+            if args.big and pg:
+                job("demo", "demo_data", ["--cases", "1000000", "--baseline-repeat", "1"], "postgresql",
+                    "demo data, 1,000,000 cases, PostgreSQL")
+        if "transitions" in only:
+            for database in databases:
+                job("transitions", "transitions", ["--cases", str(args.transition_cases)], database,
+                    f"perform(), {args.transition_cases} cases, {DB_NAMES[database]}")
+        if "worklist" in only:
+            if pg:
+                job("worklist", "worklist", ["--cases", str(args.scale), "--repeat", str(args.repeat)],
+                    "postgresql", f"worklist, {args.scale:,} cases, PostgreSQL")
+            else:
+                notes.append("The worklist benchmark runs on PostgreSQL only.")
+    finally:
+        if pg:
+            pg.drop_all()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    info["minutes"] = (time.monotonic() - started) / 60
+    info["load_end"] = os.getloadavg()[0]
+    for kind, r in results:
+        if kind == "demo" and r["vendor"] == "postgresql" and not r.get("foreign_key_checks", True):
+            notes.append(
+                "Demo data on PostgreSQL: the role may set session_replication_role, so the generator "
+                "skipped the per-row foreign key checks (see jiefen/demo/cases.py, _CopyWriter); "
+                "without that privilege it keeps them and runs at about half the speed."
+            )
+            break
+    print_table(results)
+    write_results(results, info, notes, args.output)
+    print(f"\nWritten to {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}")
+    if failed:
+        print(f"Failed: {'; '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
