@@ -142,6 +142,9 @@ class Case(models.Model):
     sign_due = models.DateTimeField(_("签收期限"), null=True, blank=True, db_index=True)
     handle_due = models.DateTimeField(_("办理期限"), null=True, blank=True, db_index=True)
     committed_date = models.DateField(_("承诺办结日期"), null=True, blank=True)
+    clock_paused_at = models.DateTimeField(
+        _("暂停计时于"), null=True, blank=True, help_text=_("等待诉求人补充材料等期间，办理时限暂停")
+    )
 
     result_summary = models.TextField(_("办理结果"), blank=True)
     guidance = models.CharField(_("引导途径"), max_length=20, choices=Guidance.choices, blank=True)

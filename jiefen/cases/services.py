@@ -398,6 +398,8 @@ CLEANERS = {
     "return": _clean_reason,
     "record_handling": lambda c, d, r: {"note": _text(r, _("办理情况"))},
     "record_mediation": _clean_mediation,
+    "pause_clock": _clean_reason,
+    "resume_clock": lambda c, d, r: {"note": _text(r, _("说明"), required=False)},
     "resolve": _clean_result,
     "close_unresolved": _clean_close_unresolved,
     "escalate": _clean_reason,
@@ -534,6 +536,24 @@ def _record_mediation(ctx: Context, c: dict) -> None:
     }, reason="")
 
 
+def _pause_clock(ctx: Context, c: dict) -> None:
+    ctx.case.clock_paused_at = ctx.now
+    ctx.write("pause_clock", reason=c["reason"])
+
+
+def _resume_clock(ctx: Context, c: dict) -> None:
+    """The deadlines move on by the time the clock stood still."""
+    case = ctx.case
+    paused = ctx.now - case.clock_paused_at
+    case.clock_paused_at = None
+    if case.handle_due:
+        case.handle_due += paused
+    ctx.write("resume_clock", data={
+        "paused_seconds": int(paused.total_seconds()),
+        "handle_due": case.handle_due.isoformat() if case.handle_due else None,
+    }, reason=c["note"])
+
+
 def _resolve(ctx: Context, c: dict) -> None:
     ctx.case.result_summary = c["result"]
     ctx.write("resolve", Status.RESOLVED, reason=c["result"])
@@ -601,6 +621,8 @@ APPLIERS = {
     "return": _return,
     "record_handling": _record_handling,
     "record_mediation": _record_mediation,
+    "pause_clock": _pause_clock,
+    "resume_clock": _resume_clock,
     "resolve": _resolve,
     "close_unresolved": _close_unresolved,
     "escalate": _escalate,

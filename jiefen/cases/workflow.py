@@ -101,6 +101,14 @@ ACTIONS: dict[str, Action] = {
         Action("return", _("退单"), frozenset({S.DISPATCHED}), S.RETURNED, HOLDER, CENTER_HANDLING, False, "danger"),
         Action("record_handling", _("记录办理情况"), frozenset({S.SIGNED, S.IN_PROGRESS}), None, WORKER, CENTER_HANDLING),
         Action("record_mediation", _("记录调解"), frozenset({S.SIGNED, S.IN_PROGRESS}), None, WORKER, CENTER_HANDLING, True),
+        Action(
+            "pause_clock", _("暂停计时"), frozenset({S.SIGNED, S.IN_PROGRESS}), None, HOLDER, CENTER_HANDLING, True,
+            when=lambda c: c.clock_paused_at is None,
+        ),
+        Action(
+            "resume_clock", _("恢复计时"), frozenset({S.SIGNED, S.IN_PROGRESS}), None, HOLDER, CENTER_HANDLING, True,
+            when=lambda c: c.clock_paused_at is not None,
+        ),
         Action("resolve", _("化解办结"), frozenset({S.IN_PROGRESS}), S.RESOLVED, HOLDER, CENTER_HANDLING, True),
         Action(
             "close_unresolved", _("未化解并引导"), frozenset({S.IN_PROGRESS}), S.UNRESOLVED, HOLDER,

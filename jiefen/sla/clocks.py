@@ -8,7 +8,8 @@ the clocks move in the same transaction as the case (nothing half-written).
     sort     分拨         while the case waits at a center to be dispatched (natural 24 h)
     sign     签收         from dispatch to signing or returning (the item's sign hours)
     handle   办理         from dispatch to resolving, closing unresolved, escalating or
-                          returning (the item's working days, or the committed date)
+                          returning (the item's working days, or the committed date); it stands still
+                          while paused (暂停计时, e.g. waiting for the resident's papers)
 """
 
 from __future__ import annotations
@@ -44,7 +45,11 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
     "close_unresolved": ({K.HANDLE}, set()),
     "escalate": ({K.SIGN, K.HANDLE}, {K.SORT}),
     "reopen": (set(), {K.SORT}),
+    "pause_clock": (set(), set()),
+    "resume_clock": (set(), set()),
 }
+PAUSING = {"pause_clock", "resume_clock"}
+PAUSABLE = {K.HANDLE}
 STOP_REASON = {
     "accept": "已受理", "classify": "已响应", "decline": "不予受理", "resolve_immediately": "即办办结",
     "dispatch": "已派单", "transfer": "已转办", "sign": "已签收", "return": "已退单", "resolve": "已化解",
@@ -112,17 +117,45 @@ def sync_clocks(case, events: Iterable, now: dt.datetime | None = None) -> list[
             continue
         stops, starts = rule
         when = event.created_at or now or timezone.now()
+        if event.action in PAUSING:
+            _pause_or_resume(case, event, when)
+            continue
         if stops:
             running = list(Clock.objects.filter(case=case, kind__in=stops, stopped_at__isnull=True))
+            paused_since = case.clock_paused_at
             for clock in running:
+                if paused_since is not None and clock.kind in PAUSABLE:
+                    _shift(clock, when - paused_since)  # the pause ends with the clock
                 clock.stopped_at = when
                 clock.next_check_at = None
-            Clock.objects.bulk_update(running, ["stopped_at", "next_check_at"])
+            if paused_since is not None and any(c.kind in PAUSABLE for c in running):
+                case.clock_paused_at = None
+                type(case).objects.filter(pk=case.pk).update(clock_paused_at=None)
+            Clock.objects.bulk_update(running, ["stopped_at", "next_check_at", "due_at", "warn_at", "red_at"])
             clear_sheets(running, when, STOP_REASON.get(event.action, event.action))
             stopped.extend(running)
         fresh = [new_clock(case, kind, when) for kind in sorted(starts) if due_at(kind, case, when)]
         Clock.objects.bulk_create(fresh)
     return stopped
+
+
+def _shift(clock: Clock, by: dt.timedelta) -> None:
+    clock.due_at += by
+    clock.warn_at += by
+    clock.red_at += by
+
+
+def _pause_or_resume(case, event, when: dt.datetime) -> None:
+    """暂停计时: the handle clock stands still (no colour changes); 恢复计时: its deadline,
+    warning and serious-overdue moments move on by the time it stood still."""
+    clocks = list(Clock.objects.filter(case=case, kind__in=PAUSABLE, stopped_at__isnull=True))
+    for clock in clocks:
+        if event.action == "pause_clock":
+            clock.next_check_at = None
+        else:
+            _shift(clock, dt.timedelta(seconds=event.data.get("paused_seconds", 0)))
+            clock.next_check_at = next_check(clock)
+    Clock.objects.bulk_update(clocks, ["due_at", "warn_at", "red_at", "next_check_at"])
 
 
 def on_case_changed(sender, case, events, **kwargs) -> None:

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from jiefen.cases.models import Event, Status
-from jiefen.cases.services import perform
+from jiefen.cases.services import NotAllowed, perform
 from jiefen.notify.models import Notification
 from jiefen.sla.sheet_models import Clock, ClockKind, Sheet, SheetColour, Stage
 from jiefen.sla.sheets import SheetError, acknowledge, open_counts, sheets_for, tick, urge
@@ -132,3 +132,35 @@ def test_leader_acknowledges_and_urges_the_department(world, dispatched, django_
     assert list(yellow.urgings.values_list("note", flat=True)) == ["请今天下班前签收并联系诉求人。"]
     note = Notification.objects.get(user=world["hr_handler"], event__action="urge")
     assert dispatched.display_code in note.text
+
+
+def test_a_paused_clock_raises_nothing_and_its_deadline_moves_on(world, django_capture_on_commit_callbacks):
+    import time_machine
+
+    start = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as traveller:
+        case = advance(world, submit(world), Status.IN_PROGRESS)
+        handle = clock(case, ClockKind.HANDLE)
+        due = handle.due_at
+        traveller.shift(dt.timedelta(days=2))
+        case = perform(case, "pause_clock", world["hr_handler"], reason="等待诉求人补充劳动合同和工资条。")
+        assert clock(case, ClockKind.HANDLE).next_check_at is None
+        assert ticked(due + dt.timedelta(days=30), django_capture_on_commit_callbacks) == 0, "a paused clock is quiet"
+        with pytest.raises(NotAllowed):
+            perform(case, "pause_clock", world["hr_handler"], reason="再次暂停")
+
+        traveller.shift(dt.timedelta(days=5))
+        case = perform(case, "resume_clock", world["hr_handler"], reason="材料已补齐。")
+        handle = clock(case, ClockKind.HANDLE)
+        assert handle.due_at == due + dt.timedelta(days=5) == case.handle_due
+        assert handle.next_check_at == handle.warn_at
+        labels = list(Event.objects.filter(case=case, action__in=["pause_clock", "resume_clock"]).values_list("action", "public"))
+        assert labels == [("pause_clock", True), ("resume_clock", True)]
+
+        traveller.shift(dt.timedelta(days=1))
+        case = perform(case, "pause_clock", world["hr_handler"], reason="等待工伤鉴定结论。")
+        traveller.shift(dt.timedelta(days=3))
+        case = perform(case, "resolve", world["hr_handler"], reason="鉴定结论已出，双方按结论达成协议。")
+        finished = Clock.objects.get(case=case, kind=ClockKind.HANDLE)
+        assert finished.due_at == due + dt.timedelta(days=8), "the pause in course ends with the clock"
+        assert finished.met is True and case.clock_paused_at is None
