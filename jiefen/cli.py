@@ -39,7 +39,8 @@ def _gunicorn(bind: str, workers: str) -> list[str]:
 
 
 def _worker() -> list[str]:
-    return [sys.executable, "-m", "jiefen.cli", "worker", "--interval", "1"]
+    # -v 0: the demo's terminal shows the web log and the tick, not a line per task
+    return [sys.executable, "-m", "jiefen.cli", "worker", "--interval", "1", "-v", "0"]
 
 
 def worker(argv: list[str]) -> int:
@@ -77,7 +78,7 @@ def demo(argv: list[str]) -> int:
         import shutil
 
         shutil.rmtree(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "static").mkdir(parents=True, exist_ok=True)  # WhiteNoise's root; the demo serves from the packages
     started = time.monotonic()
 
     import django

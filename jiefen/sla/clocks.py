@@ -171,6 +171,8 @@ def humanize(delta: dt.timedelta) -> str:
         return _("%(d)d天%(h)d小时") % {"d": days, "h": hours}
     if hours:
         return _("%(h)d小时%(m)d分钟") % {"h": hours, "m": minutes}
+    if not minutes:
+        return _("不到1分钟")
     return _("%(m)d分钟") % {"m": minutes}
 
 

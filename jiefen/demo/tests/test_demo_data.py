@@ -3,6 +3,7 @@ must be a district that could exist, and cases that could have happened."""
 
 import datetime as dt
 from collections import Counter, defaultdict
+from io import StringIO
 
 import pytest
 from django.db import connection
@@ -167,3 +168,13 @@ def test_the_command_starts_clocks_so_the_first_tick_raises_the_late_sheets(db):
     assert tick() == 0
     leader = User.objects.get(username="leader")
     assert sum(open_counts(leader).values()) > 0, "the demo leader has sheets to look at"
+
+
+def test_the_demo_grid_worker_has_follow_up_visits_to_make(db):
+    from django.core.management import call_command
+
+    from jiefen.followup.services import follow_ups_for
+
+    call_command("demo_data", "--cases", "1500", "--seed", "6", stdout=StringIO())
+    visits = follow_ups_for(User.objects.get(username="grid"))
+    assert visits.exists(), "the demo account 'grid' finds visits in 我的回访"

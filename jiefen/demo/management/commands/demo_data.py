@@ -4,7 +4,7 @@ from collections import Counter
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 
-from jiefen.accounts.models import User
+from jiefen.accounts.models import Membership, Role, User
 from jiefen.cases.models import Case, Status
 from jiefen.demo.cases import generate_cases
 from jiefen.demo.district import COUNTY_NAME, build_district, get_district
@@ -58,7 +58,26 @@ class Command(BaseCommand):
             f"Started {clocks:,} clocks on open cases in {time.monotonic() - clocks_started:.1f} s "
             "(the worker's first tick raises the sheets of those already late)."
         )
+        visits = self._follow_ups(district)
+        self.stdout.write(f"Scheduled {visits} follow-up visits for the latest closed cases.")
         self._summary(district, time.monotonic() - started)
+
+    def _follow_ups(self, district, latest: int = 300) -> int:
+        """The latest closed cases owe their follow-up visit (回访), as closing would have
+        scheduled it; older ones are taken as visited (the generator writes no visits)."""
+        from jiefen.followup.services import schedule
+
+        closed = (
+            Case.objects.filter(region_path__startswith=district.county.path, status=Status.CLOSED, follow_ups=None)
+            .select_related("item", "region", "center", "origin_center").order_by("-closed_at")[:latest]
+        )
+        # and the demo account 'grid' has a few of its own grid's to try the visit form on
+        grids = Membership.objects.filter(user__username="grid", role=Role.GRID_WORKER).values("region")
+        own = (
+            Case.objects.filter(region__in=grids, status=Status.CLOSED, follow_ups=None)
+            .select_related("item", "region", "center", "origin_center").order_by("-closed_at")[:3]
+        )
+        return sum(1 for case in [*closed, *own] if schedule(case, case.closed_at))
 
     def _summary(self, district, seconds: float) -> None:
         levels = Counter(Region.objects.filter(path__startswith=district.city.path).values_list("level", flat=True))
