@@ -8,8 +8,9 @@ class Config(AppConfig):
     verbose_name = _("消息提醒")
 
     def ready(self) -> None:
-        from jiefen.cases.signals import event_committed
+        from jiefen.cases.signals import event_committed, events_committed
 
-        from .receivers import on_event_committed
+        from .receivers import on_event_committed, on_events_committed
 
         event_committed.connect(on_event_committed, dispatch_uid="notify-event")
+        events_committed.connect(on_events_committed, dispatch_uid="notify-events")

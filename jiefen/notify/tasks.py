@@ -8,3 +8,8 @@ from .services import notify_for_event
 @task()
 def notify_event(event_id: int) -> int:
     return notify_for_event(event_id)
+
+
+@task()
+def notify_events(event_ids: list[int]) -> int:
+    return sum(notify_for_event(event_id) for event_id in event_ids)

@@ -16,19 +16,20 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiefen.accounts.models import Role
 from jiefen.cases.models import Case, Event
-from jiefen.cases.signals import event_committed
+from jiefen.cases.signals import event_committed, events_committed
 from jiefen.taxonomy.models import RiskGrade
 
 from .clocks import humanize, next_check, stage_at
-from .sheet_models import Clock, Sheet, SheetColour, Stage, Urging
+from .sheet_models import Clock, ClockKind, Sheet, SheetColour, Stage, Urging
 
 COLOUR_OF = {Stage.BLUE: SheetColour.BLUE, Stage.YELLOW: SheetColour.YELLOW, Stage.RED: SheetColour.RED}
+NEXT_CHECK = {Stage.NONE: F("warn_at"), Stage.BLUE: F("due_at"), Stage.YELLOW: F("red_at"), Stage.RED: None}
 ORDER = [SheetColour.BLUE, SheetColour.YELLOW, SheetColour.RED]
 HIGH_RISK = {RiskGrade.MAJOR}
 TICK_BATCH = 500
@@ -46,8 +47,11 @@ class SheetError(Exception):
 
 def tick(now: dt.datetime | None = None, batch: int = TICK_BATCH) -> int:
     """Raise the sheets whose moment has come. Reads only due clocks, through the partial
-    index on next_check_at; idempotent, and safe with several workers (row locks with
-    SKIP LOCKED on PostgreSQL; a unique constraint per clock and colour everywhere)."""
+    index on next_check_at, a batch at a time, and writes each batch with a handful of bulk
+    statements, so a tick costs what became due, not what is open. Idempotent and safe with
+    several workers: the batch's clocks are locked (SKIP LOCKED on PostgreSQL; SQLite
+    transactions here take the write lock at BEGIN), their stage moves on in the same
+    transaction, and a unique constraint allows one sheet per clock and colour."""
     now = now or timezone.now()
     raised = 0
     while True:
@@ -55,28 +59,92 @@ def tick(now: dt.datetime | None = None, batch: int = TICK_BATCH) -> int:
             due = Clock.objects.filter(next_check_at__lte=now).order_by("next_check_at", "id")
             if connection.features.has_select_for_update_skip_locked:
                 due = due.select_for_update(skip_locked=True, of=("self",))
-            clocks = list(due.select_related("case", "case__item", "case__center", "case__origin_center")[:batch])
+            clocks = list(due.select_related(
+                "case", "case__center", "case__origin_center", "case__department"
+            ).only(*TICK_FIELDS)[:batch])
             if not clocks:
                 return raised
-            for clock in clocks:
-                raised += _advance(clock, now)
+            raised += _advance_batch(clocks, now)
         if len(clocks) < batch:
             return raised
 
 
-def _advance(clock: Clock, now: dt.datetime) -> int:
-    case = clock.case
-    target = stage_at(clock, now, case.risk_grade in HIGH_RISK)
-    raised = 0
+TICK_FIELDS = [
+    "kind", "started_at", "due_at", "warn_at", "red_at", "stage", "next_check_at", "stopped_at",
+    "case__status", "case__risk_grade", "case__tracking_code",
+    "case__center__name", "case__center__center_name", "case__center__path", "case__center__level",
+    "case__origin_center__name", "case__origin_center__center_name", "case__origin_center__path",
+    "case__origin_center__level", "case__department__name",
+]
+
+
+def _texts() -> dict:
+    """The translated pieces of a sheet's reason, looked up once per batch."""
+    return {
+        "kinds": {k: str(label) for k, label in ClockKind.choices},
+        SheetColour.BLUE: _("%(kind)s时限将至（期限 %(due)s）"),
+        SheetColour.YELLOW: _("%(kind)s已超期 %(late)s（期限 %(due)s）"),
+        "high_risk": _("重大风险案件%(kind)s超期（期限 %(due)s）"),
+        SheetColour.RED: _("%(kind)s严重超期 %(late)s（期限 %(due)s）"),
+    }
+
+
+def _advance_batch(clocks: list[Clock], now: dt.datetime) -> int:
+    texts = _texts()
     # Every colour passed is raised, even one superseded in the same tick: its recipient
     # must still learn that the case went through their hands late.
-    for stage in range(clock.stage + 1, target + 1):
-        if _raise(clock, COLOUR_OF[stage], now):
-            raised += 1
-    clock.stage = max(clock.stage, target)
-    clock.next_check_at = next_check(clock)
-    Clock.objects.filter(pk=clock.pk).update(stage=clock.stage, next_check_at=clock.next_check_at)
-    return raised
+    sheets: list[Sheet] = []
+    for clock in clocks:
+        case = clock.case
+        target = stage_at(clock, now, case.risk_grade in HIGH_RISK)
+        for stage in range(clock.stage + 1, target + 1):
+            colour = COLOUR_OF[stage]
+            sheets.append(Sheet(
+                case=case, clock=clock, colour=colour, reason=_reason(clock, colour, now, texts), raised_at=now,
+                **_recipient(case, colour),
+            ))
+        clock.stage = max(clock.stage, target)
+        clock.next_check_at = next_check(clock)
+    try:
+        with transaction.atomic():
+            Sheet.objects.bulk_create(sheets)
+    except IntegrityError:
+        # Some were raised already (a clock's stage set back by hand, say): raise the rest.
+        raised = set(Sheet.objects.filter(clock__in=clocks).values_list("clock_id", "colour"))
+        sheets = [sheet for sheet in sheets if (sheet.clock_id, sheet.colour) not in raised]
+        Sheet.objects.bulk_create(sheets)
+    # Each clock's next check follows from its stage (see clocks.next_check): one UPDATE per
+    # stage rather than a per-row CASE.
+    by_stage: dict[int, list[int]] = {}
+    for clock in clocks:
+        by_stage.setdefault(clock.stage, []).append(clock.pk)
+    for stage, ids in by_stage.items():
+        Clock.objects.filter(pk__in=ids).update(stage=stage, next_check_at=NEXT_CHECK[stage])
+    # A higher colour supersedes the lower ones still open on the same clock.
+    top: dict[int, Sheet] = {}
+    for sheet in sheets:
+        top[sheet.clock_id] = sheet  # raised in colour order: the last is the highest
+    for colour in (SheetColour.YELLOW, SheetColour.RED):
+        ids = [clock_id for clock_id, sheet in top.items() if sheet.colour == colour]
+        if ids:
+            label = SheetColour(colour).label
+            Sheet.objects.filter(clock_id__in=ids, cleared_at__isnull=True, colour__in=ORDER[: ORDER.index(colour)]).update(
+                cleared_at=now, cleared_reason=_("已升级为%(colour)s") % {"colour": label}
+            )
+    events = Event.objects.bulk_create([
+        Event(
+            case=sheet.case, action="raise_sheet", from_status=sheet.case.status, to_status=sheet.case.status,
+            actor=None, actor_label=_("系统"), reason=sheet.reason, public=False, created_at=now,
+            data={"sheet_id": sheet.pk, "number": sheet.number, "colour": sheet.colour,
+                  "clock": sheet.clock.kind, "recipient": sheet.recipient_label},
+        )
+        for sheet in sheets
+    ])
+    if events:
+        # one queued task tells every recipient of the batch, rather than one per sheet
+        ids = [e.pk for e in events]
+        transaction.on_commit(lambda: events_committed.send(sender=Event, event_ids=ids))
+    return len(sheets)
 
 
 def _recipient(case: Case, colour: str) -> dict:
@@ -94,41 +162,15 @@ def _recipient(case: Case, colour: str) -> dict:
             "recipient_label": _("%(center)s督查") % {"center": owner.display_center}}
 
 
-def _reason(clock: Clock, colour: str, now: dt.datetime) -> str:
-    kind = clock.get_kind_display()
-    due = timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M")
-    if colour == SheetColour.BLUE:
-        return _("%(kind)s时限将至（期限 %(due)s）") % {"kind": kind, "due": due}
-    late = humanize(now - clock.due_at)
-    if colour == SheetColour.YELLOW:
-        return _("%(kind)s已超期 %(late)s（期限 %(due)s）") % {"kind": kind, "late": late, "due": due}
-    if clock.case.risk_grade in HIGH_RISK and now < clock.red_at:
-        return _("重大风险案件%(kind)s超期（期限 %(due)s）") % {"kind": kind, "due": due}
-    return _("%(kind)s严重超期 %(late)s（期限 %(due)s）") % {"kind": kind, "late": late, "due": due}
-
-
-def _raise(clock: Clock, colour: str, now: dt.datetime) -> bool:
-    case = clock.case
-    try:
-        with transaction.atomic():
-            sheet = Sheet.objects.create(
-                case=case, clock=clock, colour=colour, reason=_reason(clock, colour, now), raised_at=now,
-                **_recipient(case, colour),
-            )
-    except IntegrityError:
-        return False  # raised already, by an earlier tick or another worker
-    lower = ORDER[: ORDER.index(colour)]
-    Sheet.objects.filter(clock=clock, colour__in=lower, cleared_at__isnull=True).update(
-        cleared_at=now, cleared_reason=_("已升级为%(colour)s") % {"colour": sheet.get_colour_display()}
-    )
-    event = Event.objects.create(
-        case=case, action="raise_sheet", from_status=case.status, to_status=case.status, actor=None,
-        actor_label=_("系统"), reason=sheet.reason, public=False, created_at=now,
-        data={"sheet_id": sheet.pk, "number": sheet.number, "colour": colour, "clock": clock.kind,
-              "recipient": sheet.recipient_label},
-    )
-    transaction.on_commit(lambda e=event: event_committed.send(sender=Event, event=e))
-    return True
+def _reason(clock: Clock, colour: str, now: dt.datetime, texts: dict) -> str:
+    values = {
+        "kind": texts["kinds"][clock.kind],
+        "due": timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M"),
+        "late": humanize(now - clock.due_at),
+    }
+    if colour == SheetColour.RED and clock.case.risk_grade in HIGH_RISK and now < clock.red_at:
+        return texts["high_risk"] % values
+    return texts[colour] % values
 
 
 def clear_sheets(clocks: Iterable[Clock], when: dt.datetime, reason: str) -> int:
