@@ -28,6 +28,8 @@ class Status(models.TextChoices):
 # Open311 GeoReport v2 knows only open and closed.
 OPEN311_STATUS = {s: ("closed" if s in {Status.DECLINED, Status.CLOSED} else "open") for s in Status}
 TERMINAL_STATUSES = {Status.DECLINED, Status.CLOSED}
+SERIOUS_RISKS = {"significant", "major"}
+GROUP_SIZE = 5  # 群体性: five or more people in one dispute
 
 
 class Channel(models.TextChoices):
@@ -129,6 +131,9 @@ class Case(models.Model):
     helper_departments = models.ManyToManyField(
         "regions.Department", blank=True, related_name="helper_cases", verbose_name=_("协办部门")
     )
+    task_force = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="task_force_cases", verbose_name=_("专班成员")
+    )
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
@@ -175,6 +180,11 @@ class Case(models.Model):
     def save(self, *args, **kwargs):
         self.region_path = self.region.path
         super().save(*args, **kwargs)
+
+    @property
+    def is_serious(self) -> bool:
+        """High risk or a group matter: the cases that get a leader and a task force."""
+        return self.risk_grade in SERIOUS_RISKS or self.group_size >= GROUP_SIZE
 
     @property
     def is_open(self) -> bool:

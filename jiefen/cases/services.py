@@ -335,6 +335,29 @@ def _clean_assign_leader(case, data, reason):
     return {"leader": membership.user, "note": _text(reason, _("说明"), required=False)}
 
 
+TASK_FORCE_ROLES = {Role.LEADER, Role.DISPATCHER, Role.MEDIATOR, Role.CLERK, Role.SUPERVISOR, Role.GRID_WORKER}
+
+
+def task_force_candidates(case):
+    """Staff of the centers and grids over the place: their jurisdiction covers the case."""
+    from jiefen.accounts.models import Membership
+
+    places = [r.pk for r in case.region.ancestors()]
+    return Membership.objects.filter(role__in=TASK_FORCE_ROLES, region_id__in=places, user__is_active=True)
+
+
+def _clean_task_force(case, data, reason):
+    raw = data.get("members") or []
+    raw = raw if isinstance(raw, list | tuple) else [raw]
+    ids = {_int_id(value, _("专班成员")) for value in raw}
+    if not ids:
+        raise ValidationError(_("请至少选择一名专班成员。"))
+    allowed = {m.user for m in task_force_candidates(case).select_related("user") if m.user_id in ids}
+    if len(allowed) != len(ids):
+        raise ValidationError(_("专班成员须是案发地所属中心或网格的工作人员。"))
+    return {"members": sorted(allowed, key=lambda u: u.pk), "note": _text(reason, _("说明"), required=False)}
+
+
 def _clean_mediation(case, data, reason):
     held_at = data.get("held_at")
     if isinstance(held_at, str):
@@ -406,6 +429,7 @@ CLEANERS = {
     "transfer": _clean_transfer,
     "set_helpers": _clean_set_helpers,
     "assign_leader": _clean_assign_leader,
+    "set_task_force": _clean_task_force,
     "rate": _clean_rate,
     "reopen": _clean_reopen,
 }
@@ -594,6 +618,13 @@ def _assign_leader(ctx: Context, c: dict) -> None:
     ctx.write("assign_leader", data={"leader_id": c["leader"].pk, "leader": str(c["leader"])}, reason=c["note"])
 
 
+def _set_task_force(ctx: Context, c: dict) -> None:
+    ctx.case.task_force.set(c["members"])
+    ctx.write("set_task_force", data={
+        "member_ids": [u.pk for u in c["members"]], "members": [str(u) for u in c["members"]],
+    }, reason=c["note"])
+
+
 def _rate(ctx: Context, c: dict) -> None:
     ctx.case.satisfaction = c["satisfaction"]
     ctx.case.rating_comment = c["comment"]
@@ -629,6 +660,7 @@ APPLIERS = {
     "close": _close,
     "set_helpers": _set_helpers,
     "assign_leader": _assign_leader,
+    "set_task_force": _set_task_force,
     "rate": _rate,
     "reopen": _reopen,
 }

@@ -124,6 +124,10 @@ ACTIONS: dict[str, Action] = {
         Action("set_helpers", _("联办"), WORKING, None, ORIGIN, DISPATCH),
         Action("assign_leader", _("领导包案"), OPEN, None, ORIGIN, DISPATCH),
         Action(
+            "set_task_force", _("组建专班"), OPEN, None, ORIGIN, DISPATCH,
+            when=lambda c: c.is_serious,
+        ),
+        Action(
             "rate", _("评价"), frozenset({S.CLOSED}), None, RESIDENT, public=True,
             when=lambda c: c.satisfaction is None,
         ),

@@ -33,6 +33,8 @@ def recipients(event: Event) -> list:
         q |= Q(memberships__role__in=CENTER_DESK, memberships__region_id=case.origin_center_id or case.center_id)
     if event.action == "assign_leader" and case.leader_id:
         q |= Q(pk=case.leader_id)
+    if event.action == "set_task_force":
+        q |= Q(pk__in=event.data.get("member_ids", []))
     if event.action in TO_HOLDER:
         if case.department_id:
             q |= Q(memberships__role=Role.HANDLER, memberships__department_id=case.department_id)

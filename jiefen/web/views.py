@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,7 +26,7 @@ from jiefen.cases.models import (
     Status,
 )
 from jiefen.cases.scope import awaiting, visible_cases
-from jiefen.cases.services import ActionError, perform
+from jiefen.cases.services import ActionError, perform, task_force_candidates
 from jiefen.cases.workflow import ACTIONS, EVENT_LABELS, Resident, allowed_actions, is_available
 from jiefen.followup.services import summary as follow_up_summary
 from jiefen.intake.forms import IntakeForm, StaffIntakeForm
@@ -175,6 +175,8 @@ def timeline(events) -> list[tuple]:
             summary = " · ".join(parts)
         elif e.action == "raise_sheet":
             summary = f"{e.data.get('number', '')} → {e.data.get('recipient', '')}"
+        elif e.action == "set_task_force":
+            summary = _("专班：%(members)s") % {"members": "、".join(e.data.get("members", []))}
         elif e.action == "urge":
             summary = f"{e.data.get('number', '')} → {e.data.get('to', '')}"
         elif e.action == "follow_up":
@@ -205,8 +207,8 @@ def worklist(request):
     tab = request.GET.get("tab", "todo")
     if tab == "todo":
         base = awaiting(request.user)
-    elif tab == "led":  # 领导包案: the cases this leader has taken on
-        base = base.filter(leader=request.user)
+    elif tab == "led":  # 领导包案 and 专班: the cases this person has taken on
+        base = base.filter(Q(leader=request.user) | Q(task_force=request.user)).distinct()
     filterset = CaseFilterSet(request.GET or None, queryset=base)
     qs = filterset.qs if filterset.is_bound else base
     qs = qs.select_related("region", "category", "item", "department", "center").order_by("-created_at")
@@ -220,7 +222,7 @@ def worklist(request):
         "params": params.urlencode(),
         "now": timezone.now(),
         "todo_count": awaiting(request.user).count(),
-        "led_count": visible_cases(request.user).filter(leader=request.user).count(),
+        "led_count": visible_cases(request.user).filter(Q(leader=request.user) | Q(task_force=request.user)).distinct().count(),
     })
 
 
@@ -294,6 +296,9 @@ def _action_options(case: Case, names: set[str]) -> dict:
     if "assign_leader" in names:
         paths = [r.pk for r in case.region.ancestors()]
         options["leaders"] = Membership.objects.filter(role=Role.LEADER, region_id__in=paths).select_related("user", "region")
+    if "set_task_force" in names:
+        options["task_force"] = task_force_candidates(case).select_related("user", "region").order_by("region__path", "role")
+        options["task_force_now"] = set(case.task_force.values_list("pk", flat=True))
     if "record_mediation" in names:
         options["methods"] = MediationMethod.choices
         options["outcomes"] = MediationOutcome.choices
@@ -306,7 +311,7 @@ def _action_options(case: Case, names: set[str]) -> dict:
 @require_POST
 def case_act(request, code, action):
     case = _case_for(request, code)
-    data = request.POST.dict() | {"helpers": request.POST.getlist("helpers")}
+    data = request.POST.dict() | {"helpers": request.POST.getlist("helpers"), "members": request.POST.getlist("members")}
     try:
         perform(case, action, request.user, data=data, reason=request.POST.get("reason", ""),
                 expected_version=request.POST.get("version") or None)

@@ -3,10 +3,12 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from jiefen.cases.models import Case, Status
 from jiefen.cases.services import perform
+from jiefen.cases.workflow import allowed_actions
 from jiefen.testing.factories import PASSWORD, advance, submit
 
 
@@ -78,10 +80,37 @@ def test_a_leader_sees_the_cases_assigned_to_them(client, world, three):
             reason="群体性苗头，领导包案化解。")
     assert client.login(username="leader", password=PASSWORD)
     page = client.get("/work/").content.decode()
-    assert 'data-testid="led-tab"' in page and "我包案的 (1)" in page
+    assert 'data-testid="led-tab"' in page and "我包案/专班 (1)" in page
     led = client.get("/work/", {"tab": "led"}).content.decode()
     assert three["noise"].display_code in led
     assert three["old"].display_code not in led and three["wages"].display_code not in led
     client.logout()
     client.login(username="clerk", password=PASSWORD)
     assert 'data-testid="led-tab"' not in client.get("/work/").content.decode()
+
+
+def test_a_task_force_for_a_group_case_finds_it_among_their_cases(client, world, three):
+    wages = three["wages"]  # twelve workers: a group matter
+    assert "set_task_force" in {a.name for a in allowed_actions(world["dispatcher"], wages)}
+    single = submit(world, group_size=1, description="邻居家空调外机滴水，滴在我家阳台上，沟通几次没有改。")
+    assert single.risk_grade == "general"
+    assert "set_task_force" not in {a.name for a in allowed_actions(world["dispatcher"], single)}
+
+    with pytest.raises(ValidationError) as refused:
+        perform(wages, "set_task_force", world["dispatcher"], data={"members": [world["hr_handler"].pk]})
+    assert "案发地所属中心或网格" in refused.value.messages[0]
+
+    members = [world["street_mediator"].pk, world["grid_worker"].pk]
+    assert client.login(username="dispatcher", password=PASSWORD)
+    response = client.post(f"/cases/{wages.tracking_code}/act/set_task_force/",
+                           {"members": members, "reason": "街道调解员牵头，网格员每日走访工友。", "version": wages.version})
+    assert response.status_code == 302
+    wages.refresh_from_db()
+    assert set(wages.task_force.values_list("pk", flat=True)) == set(members)
+    page = client.get(f"/cases/{wages.tracking_code}/").content.decode()
+    assert "组建专班" in page and "专班：" in page
+
+    client.logout()
+    assert client.login(username="street_mediator", password=PASSWORD)
+    led = client.get("/work/", {"tab": "led"}).content.decode()
+    assert wages.display_code in led and three["noise"].display_code not in led
