@@ -141,6 +141,7 @@ def _ratio(value: float) -> str:
 
 
 DB_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+BENCHMARKS = ("demo", "transitions", "worklist", "tick")
 
 
 def rows_for(kind: str, r: dict) -> list[tuple]:
@@ -165,6 +166,15 @@ def rows_for(kind: str, r: dict) -> list[tuple]:
             (name, db, "queries per action", r["perform_queries_per_action"], "bare, queries per action",
              r["bare_queries_per_action"], r["perform_queries_per_action"] / r["bare_queries_per_action"]),
         ]
+    if kind == "tick":
+        name = f"Clock tick, {r['open_clocks']:,} open clocks"
+        base = ("tick, nothing due, ms", r["baseline_seconds"] * 1000)
+        return [
+            (name, db, f"tick, {r['small_due']:,} due, ms", r["small_seconds"] * 1000, *base,
+             r["small_seconds"] / r["baseline_seconds"]),
+            (name, db, f"tick, {r['big_due']:,} due, ms", r["big_seconds"] * 1000, *base,
+             r["big_seconds"] / r["baseline_seconds"]),
+        ]
     rows = []
     health = next(p for p in r["pages"] if p["name"] == "healthz")
     for p in r["pages"]:
@@ -176,6 +186,32 @@ def rows_for(kind: str, r: dict) -> list[tuple]:
         rows.append((name, db, "p95 ms", p["p95_ms"], "/healthz median ms", health["median_ms"],
                      p["p95_ms"] / health["median_ms"]))
     return rows
+
+
+SLOW_PAGE_MS = 300  # a worklist page slower than this at the 95th percentile is called slow
+SLOW_QUERY_MS = 100  # and so is one whose slowest query takes longer (its EXPLAIN is kept)
+
+
+def slow_spots(results: list[tuple[str, dict]]) -> list[str]:
+    """What this run found slow, in words (the details follow in RESULTS.md)."""
+    found = []
+    for kind, r in results:
+        if kind == "worklist":
+            for p in r["pages"]:
+                if p["name"] == "healthz" or (p["p95_ms"] < SLOW_PAGE_MS and p["slowest_query_ms"] < SLOW_QUERY_MS):
+                    continue
+                found.append(
+                    f"**{p['name']}** (`{p['url']}`, {r['cases']:,} cases): median {_n(p['median_ms'])} ms, "
+                    f"p95 {_n(p['p95_ms'])} ms, {p['queries']} queries taking {_n(p['query_ms'])} ms, the slowest "
+                    f"{_n(p['slowest_query_ms'])} ms" + (" (its EXPLAIN below)." if p.get("explain") else ".")
+                )
+        if kind == "tick" and r["big_seconds"] > 1:
+            found.append(
+                f"**Clock tick**: {r['big_due']:,} clocks due of {r['open_clocks']:,} open take "
+                f"{r['big_seconds']:.2f} s, over the one second the issue asks for "
+                f"({r['big_seconds'] / r['small_seconds']:.1f}× the tick with {r['small_due']:,} due)."
+            )
+    return found
 
 
 def write_results(results: list[tuple[str, dict]], info: dict, notes: list[str], path: Path) -> str:
@@ -202,8 +238,12 @@ def write_results(results: list[tuple[str, dict]], info: dict, notes: list[str],
         "",
         "Ratios: demo data, the generator's rate over the database's own rate for plain rows; "
         "perform(), its rate over the bare update and insert (below 1: the cost of the checks, "
-        "the applier, the clocks and the queued tasks); worklist, the page's time over /healthz.",
+        "the applier, the clocks and the queued tasks); worklist, the page's time over /healthz; "
+        "clock tick, its time over a tick with nothing due (it should grow with the clocks due, "
+        "not with the clocks open).",
     ]
+    if slow := slow_spots(results):
+        lines += ["", "## Slow", ""] + [f"- {line}" for line in slow]
     for kind, r in results:
         if kind != "worklist":
             continue
@@ -236,18 +276,19 @@ def print_table(results: list[tuple[str, dict]]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bin/bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default="demo,transitions,worklist",
-                        help="comma-separated: demo, transitions, worklist (default: all)")
+    parser.add_argument("--only", default=",".join(BENCHMARKS),
+                        help=f"comma-separated: {', '.join(BENCHMARKS)} (default: all)")
     parser.add_argument("--cases", type=int, default=20_000, help="demo data: cases per database (20,000)")
     parser.add_argument("--big", action="store_true", help="demo data: also 1,000,000 cases on PostgreSQL")
     parser.add_argument("--transition-cases", type=int, default=150, help="perform(): cases driven (150, 7 actions each)")
     parser.add_argument("--scale", type=int, default=100_000, help="worklist: demo cases in the database (100,000)")
     parser.add_argument("--repeat", type=int, default=30, help="worklist: requests per page (30)")
+    parser.add_argument("--clocks", type=int, default=1_000_000, help="tick: open clocks (1,000,000)")
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the results (benchmarks/RESULTS.md)")
     args = parser.parse_args(argv)
     only = {name.strip() for name in args.only.split(",") if name.strip()}
-    if unknown := only - {"demo", "transitions", "worklist"}:
+    if unknown := only - set(BENCHMARKS):
         parser.error(f"unknown benchmarks: {', '.join(sorted(unknown))}")
 
     started = time.monotonic()
@@ -305,6 +346,9 @@ def main(argv: list[str] | None = None) -> int:
                     "postgresql", f"worklist, {args.scale:,} cases, PostgreSQL")
             else:
                 notes.append("The worklist benchmark runs on PostgreSQL only.")
+        if "tick" in only and pg and (ROOT / "benchmarks" / "tick.py").exists():
+            job("tick", "tick", ["--clocks", str(args.clocks)], "postgresql",
+                f"clock tick, {args.clocks:,} open clocks, PostgreSQL")
     finally:
         if pg:
             pg.drop_all()

@@ -32,7 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--slow-ms", type=float, default=100.0)
+    parser.add_argument("--slow-ms", type=float, default=100.0, help="EXPLAIN queries slower than this")
     args = parser.parse_args()
     setup_django()
     fresh_database(district=False)
