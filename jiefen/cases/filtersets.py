@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiefen.lib.codes import normalize_tracking_code
+from jiefen.lib.codes import looks_like_tracking_code, normalize_tracking_code
 from jiefen.lib.personal import normalize_phone
 from jiefen.taxonomy.models import Category, RiskGrade
 
@@ -38,13 +38,16 @@ class CaseFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        code = normalize_tracking_code(value)
+        # A tracking code or a phone number is looked up through its index, not by
+        # scanning every description in the jurisdiction.
+        if looks_like_tracking_code(value):
+            return queryset.filter(tracking_code=normalize_tracking_code(value))
         phone = normalize_phone(value)
-        party = Party.objects.filter(case=OuterRef("pk")).filter(
-            Q(name=value) | (Q(phone=phone) if phone.isdigit() and len(phone) >= 7 else Q(pk__in=[]))
-        )
+        if phone.isdigit() and len(phone) >= 7:
+            return queryset.filter(pk__in=Party.objects.filter(phone=phone).values("case_id"))
+        by_name = Party.objects.filter(name=value).values("case_id")
         return queryset.filter(
-            Q(tracking_code=code) | Q(description__icontains=value) | Q(address__icontains=value) | Exists(party)
+            Q(pk__in=by_name) | Q(description__icontains=value) | Q(address__icontains=value)
         )
 
     def filter_overdue(self, queryset, name, value):

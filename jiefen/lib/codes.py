@@ -13,6 +13,11 @@ def new_tracking_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
 
 
+def looks_like_tracking_code(value: str) -> bool:
+    code = normalize_tracking_code(value)
+    return len(code) == LENGTH and all(ch in ALPHABET for ch in code)
+
+
 def normalize_tracking_code(value: str) -> str:
     cleaned = "".join(ch for ch in (value or "").upper() if ch.isalnum())
     return cleaned
