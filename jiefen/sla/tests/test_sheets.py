@@ -164,3 +164,18 @@ def test_a_paused_clock_raises_nothing_and_its_deadline_moves_on(world, django_c
         finished = Clock.objects.get(case=case, kind=ClockKind.HANDLE)
         assert finished.due_at == due + dt.timedelta(days=8), "the pause in course ends with the clock"
         assert finished.met is True and case.clock_paused_at is None
+
+
+def test_a_30_minute_clock_at_23_50_runs_through_midnight_in_natural_time(world, django_capture_on_commit_callbacks):
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    night = dt.datetime(2026, 9, 30, 23, 50, tzinfo=ZoneInfo("Asia/Shanghai"))  # eve of the National Day week
+    with time_machine.travel(night, tick=False):
+        case = submit(world)
+    respond = clock(case, ClockKind.RESPOND)
+    assert respond.due_at == night + dt.timedelta(minutes=30)  # 00:20 on a holiday: urgent clocks do not rest
+    assert clock(case, ClockKind.SORT).due_at == night + dt.timedelta(hours=24)
+    assert ticked(night + dt.timedelta(minutes=31), django_capture_on_commit_callbacks) >= 2  # blue and yellow
+    assert Sheet.objects.get(case=case, colour=SheetColour.YELLOW).reason.startswith("响应已超期 1分钟")
