@@ -360,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
         if kind == "demo" and r["vendor"] == "postgresql" and not r.get("foreign_key_checks", True):
             notes.append(
                 "Demo data on PostgreSQL: the role may set session_replication_role, so the generator "
-                "skipped the per-row foreign key checks (see jiefen/demo/cases.py, _CopyWriter); "
+                "skipped the per-row foreign key checks (see jiefen/lib/bulk.py, CopyWriter); "
                 "without that privilege it keeps them and runs at about half the speed."
             )
             break

@@ -8,7 +8,7 @@ action; a million cases would take hours). Rows are plain lists, not model insta
 go straight into the tables: COPY on PostgreSQL, executemany on SQLite, with the ids that
 bulk_create would have given them. On PostgreSQL outside a transaction (the command line),
 a thread writes each batch while the next one is played, and skips the per-row foreign key
-checks when the database role may (see _CopyWriter).
+checks when the database role may (see jiefen.lib.bulk).
 
 A story is first played on a provisional clock (seconds since midnight of day 0, local
 time, staff acting in office hours), then moved by whole days to its place in the year,
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import json
 import math
 import random
 import time
@@ -30,13 +29,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import partial
 from itertools import accumulate
 
-from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
-from psycopg.types.json import set_json_dumps
 
 from jiefen.accounts.models import Membership, Role
 from jiefen.cases.models import (
@@ -53,6 +49,7 @@ from jiefen.cases.models import (
 )
 from jiefen.cases.workflow import ACTIONS, PUBLIC_EVENTS, STEPS
 from jiefen.intake.services import DEFAULT_RESPOND_MINUTES
+from jiefen.lib.bulk import RowWriter, row_writer
 from jiefen.lib.codes import ALPHABET, LENGTH
 from jiefen.sla.calendar import WorkingCalendar
 from jiefen.taxonomy.models import HandlingKind, Item, RiskGrade
@@ -1010,162 +1007,6 @@ def _rows(story: _Story, shift: float, case_id: int, code: str, world: _World, r
     rows.helpers.extend([case_id, d.id] for d in story.helpers)
 
 
-class _Writer:
-    """Writes rows straight into the tables, on the connection's current transaction.
-
-    Rows give their columns in the order listed above; a column the model has and the list
-    lacks (a field added later) gets the field's default. Case and session ids are taken
-    before writing, in order, as bulk_create would have had them; the other tables number
-    their rows themselves, in the order written."""
-
-    def __init__(self, connection) -> None:
-        self.connection = connection
-        self.quote = connection.ops.quote_name
-
-    def reserve(self, model, n: int) -> list[int]:
-        raise NotImplementedError
-
-    def insert(self, model, columns: tuple[str, ...], rows: list[list]) -> None:
-        raise NotImplementedError
-
-    def _adapter(self, f) -> Callable | None:
-        """How a value of this field goes to the database driver (None: as it is)."""
-        return None
-
-    def write(self, rows: _Rows) -> None:
-        session_ids = self.reserve(MediationSession, len(rows.sessions))
-        for row, data, pk in zip(rows.sessions, rows.session_data, session_ids, strict=True):
-            row[0] = data["mediation_id"] = pk
-        self.insert(Case, CASE_COLUMNS, rows.cases)
-        self.insert(Party, PARTY_COLUMNS, rows.parties)
-        self.insert(MediationSession, SESSION_COLUMNS, rows.sessions)
-        self.insert(Event, EVENT_COLUMNS, rows.events)
-        self.insert(Case.helper_departments.through, HELPER_COLUMNS, rows.helpers)
-
-    def _prepare(self, model, columns: tuple[str, ...], rows: list[list]) -> tuple[str, ...]:
-        """Adapt the values in place, add the defaults of missing columns; the columns written."""
-        fields = {f.column: f for f in model._meta.concrete_fields}
-        if unknown := set(columns) - set(fields):
-            raise ValueError(f"{model._meta.db_table} has no columns {sorted(unknown)}")
-        missing = [f for c, f in fields.items() if c not in columns and not f.primary_key]
-        adapters = [(i, a) for i, c in enumerate(columns) if (a := self._adapter(fields[c]))]
-        defaults = [f.get_db_prep_save(f.get_default(), self.connection) for f in missing]
-        if adapters or defaults:
-            for row in rows:
-                for i, adapt in adapters:
-                    if row[i] is not None:
-                        row[i] = adapt(row[i])
-                row.extend(defaults)
-        return columns + tuple(f.column for f in missing)
-
-
-class _CopyWriter(_Writer):
-    """PostgreSQL: COPY … FROM STDIN in binary, a row at a time through psycopg, whose C code
-    formats the values (the column types come from the catalog: binary COPY casts nothing)."""
-
-    def __init__(self, connection, *, trusting: bool = False) -> None:
-        super().__init__(connection)
-        self._types: dict[str, dict[str, int]] = {}
-        self.trusting = trusting
-
-    def write(self, rows: _Rows) -> None:
-        if self.trusting:
-            self._skip_foreign_key_checks()
-        super().write(rows)
-
-    def _skip_foreign_key_checks(self) -> None:
-        """The rows' keys are ids this process has just read from the database or reserved
-        in it, so the foreign key checks (a query per row and key, at commit: half the
-        server's work) can go, for this transaction only, as pg_restore --disable-triggers
-        does. Only a superuser, or a role granted it, may do this; others keep the checks."""
-        try:
-            with transaction.atomic(), self.connection.cursor() as cursor:
-                cursor.execute("SET LOCAL session_replication_role = replica")
-        except DatabaseError:
-            self.trusting = False
-
-    def reserve(self, model, n: int) -> list[int]:
-        if not n:
-            return []
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [model._meta.db_table, model._meta.pk.column, n],
-            )
-            return sorted(pk for (pk,) in cursor.fetchall())
-
-    def insert(self, model, columns: tuple[str, ...], rows: list[list]) -> None:
-        if not rows:
-            return
-        columns = self._prepare(model, columns, rows)
-        table = self.quote(model._meta.db_table)
-        with self.connection.cursor() as cursor, self.connection.wrap_database_errors:
-            raw = cursor.cursor
-            if table not in self._types:
-                raw.execute(
-                    "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0",
-                    [table],
-                )
-                self._types[table] = dict(raw.fetchall())
-            # jsonb is the same data however the text is spelled: skip the \u escapes.
-            set_json_dumps(_compact_json, raw)
-            with raw.copy(f"COPY {table} ({', '.join(map(self.quote, columns))}) FROM STDIN (FORMAT BINARY)") as copy:
-                copy.set_types([self._types[table][c] for c in columns])
-                write = copy.write_row
-                for row in rows:
-                    write(row)
-
-
-_encode_json = json.JSONEncoder(ensure_ascii=False).encode
-
-
-def _compact_json(value) -> str:
-    return _encode_json(value) if value else "{}"
-
-
-class _InsertWriter(_Writer):
-    """SQLite (and the rest): executemany, with values adapted as Django's fields adapt them."""
-
-    def reserve(self, model, n: int) -> list[int]:
-        # AUTOINCREMENT continues after the largest id ever used; the transaction holds the
-        # database's write lock, so nobody else takes these.
-        table = model._meta.db_table
-        with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT MAX({self.quote(model._meta.pk.column)}) FROM {self.quote(table)}")
-            top = cursor.fetchone()[0] or 0
-            if self.connection.vendor == "sqlite":
-                cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-                top = max([top, *(seq for (seq,) in cursor.fetchall())])
-        return list(range(top + 1, top + 1 + n))
-
-    def _adapter(self, f) -> Callable | None:
-        kind = f.get_internal_type()
-        if self.connection.vendor == "sqlite" and settings.USE_TZ:
-            # What the fields and the backend's adapt_*_value do, without a lookup per value.
-            if kind == "DateTimeField":
-                tz = self.connection.timezone
-                return lambda value: str(value.astimezone(tz).replace(tzinfo=None))
-            if kind == "DateField":
-                return str
-            if kind == "DecimalField":
-                return None  # a Decimal, as Django leaves it for the driver's adapter
-            if kind == "JSONField" and f.encoder is None:
-                return json.dumps
-        if kind in {"DateTimeField", "DateField", "DecimalField", "JSONField"}:
-            return partial(f.get_db_prep_save, connection=connections[DEFAULT_DB_ALIAS])
-        return None
-
-    def insert(self, model, columns: tuple[str, ...], rows: list[list]) -> None:
-        if not rows:
-            return
-        columns = self._prepare(model, columns, rows)
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            self.quote(model._meta.db_table), ", ".join(map(self.quote, columns)), ", ".join(["%s"] * len(columns)),
-        )
-        with self.connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
-
-
 # ---------------------------------------------------------------- the generator
 
 
@@ -1220,9 +1061,23 @@ def _make_unique(codes: list[str], rng: random.Random, in_flight: set[str]) -> l
             return codes
 
 
-def _write_batch(writer: _Writer, rows: _Rows) -> _Rows:
+def _write(writer: RowWriter, rows: _Rows) -> None:
+    """Case and session ids are taken before writing, in order, as bulk_create would have
+    had them; the other tables number their rows themselves, in the order written."""
+    writer.begin()
+    session_ids = writer.reserve(MediationSession, len(rows.sessions))
+    for row, data, pk in zip(rows.sessions, rows.session_data, session_ids, strict=True):
+        row[0] = data["mediation_id"] = pk
+    writer.insert(Case, CASE_COLUMNS, rows.cases)
+    writer.insert(Party, PARTY_COLUMNS, rows.parties)
+    writer.insert(MediationSession, SESSION_COLUMNS, rows.sessions)
+    writer.insert(Event, EVENT_COLUMNS, rows.events)
+    writer.insert(Case.helper_departments.through, HELPER_COLUMNS, rows.helpers)
+
+
+def _write_batch(writer: RowWriter, rows: _Rows) -> _Rows:
     with transaction.atomic():
-        writer.write(rows)
+        _write(writer, rows)
     return rows
 
 
@@ -1270,7 +1125,7 @@ def generate_cases(
     # Python's. Inside a transaction (tests) everything stays on it, foreign keys checked.
     postgres = connection.vendor == "postgresql"
     background = ThreadPoolExecutor(1, "demo-writer") if postgres and not connection.in_atomic_block else None
-    writer = _CopyWriter(connection, trusting=bool(background)) if postgres else _InsertWriter(connection)
+    writer = row_writer(connection, trusting=bool(background))
     writing: Future | None = None
     in_flight: set[str] = set()
     done = 0
@@ -1291,7 +1146,7 @@ def generate_cases(
                     story.play()
                     _rows(story, story.place_in_time(now_s), case_id, code, world, rows)
                 if not background:
-                    writer.write(rows)
+                    _write(writer, rows)
             done += size
             if not background:
                 written(rows)
