@@ -9,6 +9,8 @@ future. Three ticks are timed, each at the same moment:
     0.1%      a thousandth of the clocks due     (each raises one blue warning sheet)
     1%        a hundredth of the clocks due      (a disjoint set, ten times as many)
 
+    bare SQL  another 1%, raised by set-based SQL (the database's floor for these writes)
+
 The issue's goal: the 1% tick over 1,000,000 open clocks in under a second, and the cost
 growing with the clocks due (1% / 0.1% near 10), not with the clocks open."""
 
@@ -84,14 +86,48 @@ def main() -> None:
     before = Sheet.objects.count()
     big = timed(lambda: tick(now))
     big_raised = Sheet.objects.count() - before
-    log(f"  tick: nothing due {baseline * 1000:.1f} ms, {small_due:,} due {small:.2f} s, {big_due:,} due {big:.2f} s")
+
+    # The database's own floor for the same writes: another disjoint 1% raised by three
+    # set-based statements in one transaction (the sheets, their timeline events, the
+    # clocks' new stage), with the same tables, indexes and key checks, and no Python.
+    bare_due = make_due(100, 51)
+    bare = timed(lambda: bare_raise(now))
+    log(
+        f"  tick: nothing due {baseline * 1000:.1f} ms, {small_due:,} due {small:.2f} s, "
+        f"{big_due:,} due {big:.2f} s; bare SQL for {bare_due:,} {bare:.2f} s"
+    )
 
     emit({
         "vendor": vendor(), "open_clocks": open_clocks,
         "baseline_seconds": baseline,
         "small_due": small_due, "small_seconds": small, "small_raised": small_raised,
         "big_due": big_due, "big_seconds": big, "big_raised": big_raised,
+        "bare_due": bare_due, "bare_seconds": bare,
     })
+
+
+BARE_RAISE = [
+    """CREATE TEMP TABLE bench_due ON COMMIT DROP AS
+       SELECT c.id, c.case_id, k.status, k.center_id FROM sla_clock c JOIN cases_case k ON k.id = c.case_id
+       WHERE c.next_check_at <= %(now)s FOR UPDATE OF c SKIP LOCKED""",
+    """INSERT INTO sla_sheet (case_id, clock_id, colour, reason, recipient_role, recipient_region_id,
+                              recipient_label, raised_at, cleared_reason)
+       SELECT case_id, id, 'blue', '办理时限将至（期限 2026-12-05 20:00）', 'dispatcher', center_id,
+              '综治中心', %(now)s, '' FROM bench_due""",
+    """INSERT INTO cases_event (case_id, action, from_status, to_status, actor_label, reason, data, public, created_at)
+       SELECT case_id, 'raise_sheet', status, status, '系统', '办理时限将至（期限 2026-12-05 20:00）',
+              jsonb_build_object('sheet_id', id, 'number', 'YJ2026-000000', 'colour', 'blue',
+                                 'clock', 'handle', 'recipient', '综治中心'), false, %(now)s FROM bench_due""",
+    "UPDATE sla_clock SET stage = 1, next_check_at = due_at WHERE id IN (SELECT id FROM bench_due)",
+]
+
+
+def bare_raise(now) -> None:
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cur:
+        for sql in BARE_RAISE:
+            cur.execute(sql, {"now": now})
 
 
 if __name__ == "__main__":

@@ -64,6 +64,7 @@ class CopyWriter(RowWriter):
     def __init__(self, connection, *, trusting: bool = False) -> None:
         super().__init__(connection)
         self._types: dict[str, dict[str, int]] = {}
+        self._sequences: dict[str, str] = {}
         self.trusting = trusting
 
     def begin(self) -> None:
@@ -84,10 +85,13 @@ class CopyWriter(RowWriter):
     def reserve(self, model, n: int) -> list[int]:
         if not n:
             return []
+        table = model._meta.db_table
         with self.connection.cursor() as cursor:
+            if table not in self._sequences:
+                cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, model._meta.pk.column])
+                self._sequences[table] = cursor.fetchone()[0]
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [model._meta.db_table, model._meta.pk.column, n],
+                "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [self._sequences[table], n]
             )
             return sorted(pk for (pk,) in cursor.fetchall())
 

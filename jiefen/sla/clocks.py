@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -95,14 +96,16 @@ def next_check(clock: Clock) -> dt.datetime | None:
     return {Stage.NONE: clock.warn_at, Stage.BLUE: clock.due_at, Stage.YELLOW: clock.red_at}.get(clock.stage)
 
 
-def stage_at(clock: Clock, now: dt.datetime, high_risk: bool) -> int:
-    if now >= clock.red_at or (high_risk and now >= clock.due_at):
-        return Stage.RED
-    if now >= clock.due_at:
-        return Stage.YELLOW
-    if now >= clock.warn_at:
-        return Stage.BLUE
-    return Stage.NONE
+def stage_at(now: dt.datetime, high_risk: Q) -> Case:
+    """The stage a clock has reached at `now`, as a database expression (the tick reads the
+    number, not the three moments): red once seriously overdue, or overdue on a case that
+    matches `high_risk`; yellow once overdue; blue once past the warning share."""
+    return Case(
+        When(Q(red_at__lte=now) | (high_risk & Q(due_at__lte=now)), then=Value(Stage.RED)),
+        When(due_at__lte=now, then=Value(Stage.YELLOW)),
+        When(warn_at__lte=now, then=Value(Stage.BLUE)),
+        default=Value(Stage.NONE),
+    )
 
 
 def sync_clocks(case, events: Iterable, now: dt.datetime | None = None) -> list[Clock]:

@@ -13,26 +13,30 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiefen.accounts.models import Role
-from jiefen.cases.models import Case, Event
+from jiefen.cases.models import Event
 from jiefen.cases.signals import event_committed, events_committed
+from jiefen.lib.bulk import RowWriter, row_writer
+from jiefen.regions.models import Department, Region
 from jiefen.taxonomy.models import RiskGrade
 
-from .clocks import humanize, next_check, stage_at
-from .sheet_models import Clock, ClockKind, Sheet, SheetColour, Stage, Urging
+from .clocks import humanize, stage_at
+from .sheet_models import Clock, ClockKind, Sheet, SheetColour, Stage, Urging, sheet_number
 
 COLOUR_OF = {Stage.BLUE: SheetColour.BLUE, Stage.YELLOW: SheetColour.YELLOW, Stage.RED: SheetColour.RED}
 NEXT_CHECK = {Stage.NONE: F("warn_at"), Stage.BLUE: F("due_at"), Stage.YELLOW: F("red_at"), Stage.RED: None}
 ORDER = [SheetColour.BLUE, SheetColour.YELLOW, SheetColour.RED]
 HIGH_RISK = {RiskGrade.MAJOR}
-TICK_BATCH = 500
+TICK_BATCH = 2000
 
 
 class SheetError(Exception):
@@ -48,34 +52,61 @@ class SheetError(Exception):
 def tick(now: dt.datetime | None = None, batch: int = TICK_BATCH) -> int:
     """Raise the sheets whose moment has come. Reads only due clocks, through the partial
     index on next_check_at, a batch at a time, and writes each batch with a handful of bulk
-    statements, so a tick costs what became due, not what is open. Idempotent and safe with
-    several workers: the batch's clocks are locked (SKIP LOCKED on PostgreSQL; SQLite
-    transactions here take the write lock at BEGIN), their stage moves on in the same
-    transaction, and a unique constraint allows one sheet per clock and colour."""
+    statements (COPY on PostgreSQL), so a tick costs what became due, not what is open.
+    Idempotent and safe with several workers: the batch's clocks are locked (SKIP LOCKED on
+    PostgreSQL; SQLite transactions here take the write lock at BEGIN), their stage moves on
+    in the same transaction, and a unique constraint allows one sheet per clock and colour."""
     now = now or timezone.now()
     raised = 0
+    writer = row_writer(connection)
     while True:
         with transaction.atomic():
-            due = Clock.objects.filter(next_check_at__lte=now).order_by("next_check_at", "id")
+            due = Clock.objects.filter(next_check_at__lte=now).order_by("next_check_at")
             if connection.features.has_select_for_update_skip_locked:
                 due = due.select_for_update(skip_locked=True, of=("self",))
-            clocks = list(due.select_related(
-                "case", "case__center", "case__origin_center", "case__department"
-            ).only(*TICK_FIELDS)[:batch])
+            due = due.annotate(
+                target=stage_at(now, Q(case__risk_grade__in=HIGH_RISK)),
+                serious=ExpressionWrapper(Q(red_at__lte=now), BooleanField()),
+            )
+            clocks = [_Due(*row) for row in due.values_list(*_Due.FIELDS)[:batch]]
             if not clocks:
                 return raised
-            raised += _advance_batch(clocks, now)
+            raised += _advance_batch(clocks, now, writer)
         if len(clocks) < batch:
             return raised
 
 
-TICK_FIELDS = [
-    "kind", "started_at", "due_at", "warn_at", "red_at", "stage", "next_check_at", "stopped_at",
-    "case__status", "case__risk_grade", "case__tracking_code",
-    "case__center__name", "case__center__center_name", "case__center__path", "case__center__level",
-    "case__origin_center__name", "case__origin_center__center_name", "case__origin_center__path",
-    "case__origin_center__level", "case__department__name",
-]
+@dataclass(slots=True)
+class _Due:
+    """A due clock as the tick reads it: one row, no model instances (a tick may read
+    thousands), with the stage it has reached (target) and whether it is seriously overdue,
+    both worked out by the database (clocks.stage_at)."""
+
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "id", "case_id", "kind", "due_at", "stage", "target", "serious",
+        "case__status", "case__center_id", "case__origin_center_id", "case__department_id",
+    )
+    id: int
+    case_id: int
+    kind: str
+    due_at: dt.datetime
+    stage: int
+    target: int
+    serious: bool
+    status: str
+    center_id: int
+    origin_center_id: int | None
+    department_id: int | None
+
+
+SHEET_COLUMNS = (
+    "id", "case_id", "clock_id", "colour", "reason", "recipient_role", "recipient_region_id",
+    "recipient_department_id", "recipient_label", "raised_at",
+)
+EVENT_COLUMNS = (
+    "id", "case_id", "action", "from_status", "to_status", "actor_id", "actor_label", "reason", "data",
+    "public", "created_at",
+)
 
 
 def _texts() -> dict:
@@ -86,89 +117,111 @@ def _texts() -> dict:
         SheetColour.YELLOW: _("%(kind)s已超期 %(late)s（期限 %(due)s）"),
         "high_risk": _("重大风险案件%(kind)s超期（期限 %(due)s）"),
         SheetColour.RED: _("%(kind)s严重超期 %(late)s（期限 %(due)s）"),
+        "system": str(_("系统")),
+        "superseded": _("已升级为%(colour)s"),
+        "tz": timezone.get_current_timezone(),
     }
 
 
-def _advance_batch(clocks: list[Clock], now: dt.datetime) -> int:
+def _advance_batch(clocks: list[_Due], now: dt.datetime, writer: RowWriter) -> int:
     texts = _texts()
+    recipients = _Recipients(clocks)
     # Every colour passed is raised, even one superseded in the same tick: its recipient
     # must still learn that the case went through their hands late.
-    sheets: list[Sheet] = []
+    sheets: list[list] = []  # rows in SHEET_COLUMNS order, id still to come
     for clock in clocks:
-        case = clock.case
-        target = stage_at(clock, now, case.risk_grade in HIGH_RISK)
-        for stage in range(clock.stage + 1, target + 1):
+        for stage in range(clock.stage + 1, clock.target + 1):
             colour = COLOUR_OF[stage]
-            sheets.append(Sheet(
-                case=case, clock=clock, colour=colour, reason=_reason(clock, colour, now, texts), raised_at=now,
-                **_recipient(case, colour),
-            ))
-        clock.stage = max(clock.stage, target)
-        clock.next_check_at = next_check(clock)
+            role, region_id, department_id, label = recipients.of(clock, colour)
+            sheets.append([
+                None, clock.case_id, clock.id, colour, _reason(clock, colour, now, texts),
+                role, region_id, department_id, label, now,
+            ])
+        clock.stage = max(clock.stage, clock.target)
     try:
         with transaction.atomic():
-            Sheet.objects.bulk_create(sheets)
+            _insert_sheets(writer, sheets)
     except IntegrityError:
         # Some were raised already (a clock's stage set back by hand, say): raise the rest.
-        raised = set(Sheet.objects.filter(clock__in=clocks).values_list("clock_id", "colour"))
-        sheets = [sheet for sheet in sheets if (sheet.clock_id, sheet.colour) not in raised]
-        Sheet.objects.bulk_create(sheets)
+        raised = set(Sheet.objects.filter(clock__in=[c.id for c in clocks]).values_list("clock_id", "colour"))
+        sheets = [row for row in sheets if (row[2], row[3]) not in raised]
+        _insert_sheets(writer, sheets)
     # Each clock's next check follows from its stage (see clocks.next_check): one UPDATE per
     # stage rather than a per-row CASE.
     by_stage: dict[int, list[int]] = {}
     for clock in clocks:
-        by_stage.setdefault(clock.stage, []).append(clock.pk)
+        by_stage.setdefault(clock.stage, []).append(clock.id)
     for stage, ids in by_stage.items():
         Clock.objects.filter(pk__in=ids).update(stage=stage, next_check_at=NEXT_CHECK[stage])
     # A higher colour supersedes the lower ones still open on the same clock.
-    top: dict[int, Sheet] = {}
-    for sheet in sheets:
-        top[sheet.clock_id] = sheet  # raised in colour order: the last is the highest
+    top: dict[int, str] = {}
+    for row in sheets:
+        top[row[2]] = row[3]  # raised in colour order: the last is the highest
     for colour in (SheetColour.YELLOW, SheetColour.RED):
-        ids = [clock_id for clock_id, sheet in top.items() if sheet.colour == colour]
+        ids = [clock_id for clock_id, top_colour in top.items() if top_colour == colour]
         if ids:
-            label = SheetColour(colour).label
             Sheet.objects.filter(clock_id__in=ids, cleared_at__isnull=True, colour__in=ORDER[: ORDER.index(colour)]).update(
-                cleared_at=now, cleared_reason=_("已升级为%(colour)s") % {"colour": label}
+                cleared_at=now, cleared_reason=texts["superseded"] % {"colour": SheetColour(colour).label}
             )
-    events = Event.objects.bulk_create([
-        Event(
-            case=sheet.case, action="raise_sheet", from_status=sheet.case.status, to_status=sheet.case.status,
-            actor=None, actor_label=_("系统"), reason=sheet.reason, public=False, created_at=now,
-            data={"sheet_id": sheet.pk, "number": sheet.number, "colour": sheet.colour,
-                  "clock": sheet.clock.kind, "recipient": sheet.recipient_label},
-        )
-        for sheet in sheets
+    # Each sheet goes on its case's timeline, as perform() would write it.
+    kinds = {clock.id: clock.kind for clock in clocks}
+    status = {clock.case_id: clock.status for clock in clocks}
+    event_ids = writer.reserve(Event, len(sheets))
+    writer.insert(Event, EVENT_COLUMNS, [
+        [event_id, case_id, "raise_sheet", status[case_id], status[case_id], None, texts["system"], reason,
+         {"sheet_id": sheet_id, "number": sheet_number(colour, raised_at, sheet_id), "colour": colour,
+          "clock": kinds[clock_id], "recipient": label},
+         False, now]
+        for event_id, (sheet_id, case_id, clock_id, colour, reason, _role, _region, _dept, label, raised_at)
+        in zip(event_ids, sheets, strict=True)
     ])
-    if events:
+    if event_ids:
         # one queued task tells every recipient of the batch, rather than one per sheet
-        ids = [e.pk for e in events]
-        transaction.on_commit(lambda: events_committed.send(sender=Event, event_ids=ids))
+        transaction.on_commit(lambda: events_committed.send(sender=Event, event_ids=event_ids))
     return len(sheets)
 
 
-def _recipient(case: Case, colour: str) -> dict:
-    owner = case.origin_center or case.center
-    if colour == SheetColour.BLUE:
-        if case.department_id:
-            return {"recipient_role": Role.HANDLER, "recipient_department": case.department,
-                    "recipient_label": case.department.name}
-        return {"recipient_role": Role.DISPATCHER, "recipient_region": case.center,
-                "recipient_label": case.center.display_center}
-    if colour == SheetColour.YELLOW:
-        return {"recipient_role": Role.LEADER, "recipient_region": owner,
-                "recipient_label": _("%(center)s负责人") % {"center": owner.display_center}}
-    return {"recipient_role": Role.SUPERVISOR, "recipient_region": owner,
-            "recipient_label": _("%(center)s督查") % {"center": owner.display_center}}
+def _insert_sheets(writer: RowWriter, rows: list[list]) -> None:
+    for row, pk in zip(rows, writer.reserve(Sheet, len(rows)), strict=True):
+        row[0] = pk
+    writer.insert(Sheet, SHEET_COLUMNS, [list(row) for row in rows])  # the writer adapts in place
 
 
-def _reason(clock: Clock, colour: str, now: dt.datetime, texts: dict) -> str:
+class _Recipients:
+    """Who receives each colour of sheet (the regions and departments of a batch, read once):
+
+        blue    the holder: the lead department's handlers, or the center's dispatchers
+        yellow  the leader of the owner center (the center that took the case in)
+        red     the supervisors of the owner center
+    """
+
+    def __init__(self, clocks: list[_Due]) -> None:
+        region_ids = {c.center_id for c in clocks} | {c.origin_center_id for c in clocks if c.origin_center_id}
+        self.regions = Region.objects.only("name", "center_name").in_bulk(region_ids)
+        self.departments = Department.objects.only("name").in_bulk({c.department_id for c in clocks if c.department_id})
+        self.leader = _("%(center)s负责人")
+        self.supervisor = _("%(center)s督查")
+
+    def of(self, clock: _Due, colour: str) -> tuple[str, int | None, int | None, str]:
+        if colour == SheetColour.BLUE:
+            if clock.department_id:
+                return Role.HANDLER, None, clock.department_id, self.departments[clock.department_id].name
+            return Role.DISPATCHER, clock.center_id, None, self.regions[clock.center_id].display_center
+        owner_id = clock.origin_center_id or clock.center_id
+        center = self.regions[owner_id].display_center
+        if colour == SheetColour.YELLOW:
+            return Role.LEADER, owner_id, None, self.leader % {"center": center}
+        return Role.SUPERVISOR, owner_id, None, self.supervisor % {"center": center}
+
+
+def _reason(clock: _Due, colour: str, now: dt.datetime, texts: dict) -> str:
     values = {
         "kind": texts["kinds"][clock.kind],
-        "due": timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M"),
-        "late": humanize(now - clock.due_at),
+        "due": clock.due_at.astimezone(texts["tz"]).strftime("%Y-%m-%d %H:%M"),
     }
-    if colour == SheetColour.RED and clock.case.risk_grade in HIGH_RISK and now < clock.red_at:
+    if colour != SheetColour.BLUE:
+        values["late"] = humanize(now - clock.due_at)
+    if colour == SheetColour.RED and not clock.serious:  # red early: a high-risk case
         return texts["high_risk"] % values
     return texts[colour] % values
 
