@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_tasks",
     "django_tasks_db",
@@ -61,6 +63,7 @@ INSTALLED_APPS = [
     "jiefen.sla",
     "jiefen.cases",
     "jiefen.intake",
+    "jiefen.api",
     "jiefen.notify",
     "jiefen.followup",
     "jiefen.demo",
@@ -168,8 +171,44 @@ TASKS = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "jiefen.api.auth.ApiKeyAuthentication",  # systems
+        "rest_framework.authentication.SessionAuthentication",  # the UI, CSRF-checked
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    # Public endpoints are limited per client address, systems and staff per account.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("JIEFEN_RATE_ANON", "60/minute"),
+        "user": os.environ.get("JIEFEN_RATE_USER", "6000/minute"),
+    },
+    "NUM_PROXIES": int(os.environ.get("JIEFEN_NUM_PROXIES", "0")),
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Jiefen (解纷) API",
+    "DESCRIPTION": "Cases, timelines, attachments and workflow actions for other government systems.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from the drf-spectacular-sidecar package: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# One cache for rate limits shared by all server processes: set JIEFEN_CACHE_LOCATION to a
+# folder (file cache) in production; the default keeps counts per process.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+         "LOCATION": os.environ["JIEFEN_CACHE_LOCATION"]}
+        if os.environ.get("JIEFEN_CACHE_LOCATION")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -43,6 +43,7 @@ class Channel(models.TextChoices):
     PETITION = "petition", _("信访转办")
     COURT = "court", _("法院诉前委派")
     API = "api", _("系统接口")
+    OPEN311 = "open311", _("Open311接口")
 
 
 class Guidance(models.TextChoices):
@@ -74,7 +75,11 @@ class CaseQuerySet(models.QuerySet):
 
 class Case(models.Model):
     tracking_code = models.CharField(_("查询码"), max_length=12, unique=True, editable=False)
-    idempotency_key = models.CharField(max_length=80, unique=True, null=True, blank=True)
+    idempotency_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    # A work order pushed or imported from another system (12345, 110, petition office, court)
+    # keeps that system's name and number: the same order twice is the same case.
+    external_source = models.CharField(_("外部来源"), max_length=30, blank=True)
+    external_id = models.CharField(_("外部编号"), max_length=80, blank=True)
     channel = models.CharField(_("来源渠道"), max_length=20, choices=Channel.choices)
     status = models.CharField(
         _("状态"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True
@@ -94,6 +99,12 @@ class Case(models.Model):
         _("涉及金额(元)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
 
+    # What the reporter chose (an Open311 service, a source's category mapped to ours); the
+    # clerk's classification (category, item) confirms or corrects it.
+    reported_item = models.ForeignKey(
+        "taxonomy.Item", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("报事人所选事项")
+    )
+    attributes = models.JSONField(_("补充信息"), default=dict, blank=True)
     category = models.ForeignKey(
         "taxonomy.Category", models.PROTECT, null=True, blank=True, verbose_name=_("类别")
     )
@@ -173,6 +184,12 @@ class Case(models.Model):
         verbose_name = _("案件")
         verbose_name_plural = _("案件")
         indexes = [models.Index(fields=["center", "status"]), models.Index(fields=["department", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_source", "external_id"], condition=~models.Q(external_id=""),
+                name="case_external_id_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.tracking_code

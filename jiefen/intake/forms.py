@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
 from jiefen.cases.models import Channel
+from jiefen.lib.geo import contains
 from jiefen.lib.personal import normalize_phone, validate_id_number, validate_phone
 from jiefen.regions.models import Region
 
@@ -107,6 +108,7 @@ class IntakeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        self._check_point(data)
         if not data.get("anonymous"):
             if not data.get("name") and "name" not in self.errors:
                 self.add_error("name", _("请填写姓名，或选择匿名反映。"))
@@ -115,6 +117,22 @@ class IntakeForm(forms.Form):
         else:
             data["name"] = data["phone"] = data["id_number"] = ""
         return data
+
+
+    def _check_point(self, data: dict) -> None:
+        """A point, when given, must come with its pair and lie inside the chosen place (its
+        own outline, or the nearest enclosing one that has an outline)."""
+        lat, lon = data.get("latitude"), data.get("longitude")
+        if (lat is None) != (lon is None):
+            if "latitude" not in self.errors and "longitude" not in self.errors:
+                self.add_error("latitude" if lat is None else "longitude", _("经纬度须同时提供。"))
+            return
+        region = data.get("region")
+        if lat is None or region is None:
+            return
+        outlined = next((r for r in reversed(list(region.ancestors())) if r.outline), None)
+        if outlined is not None and not contains(outlined.outline, lon, lat):
+            self.add_error("latitude", _("所标位置不在“%(place)s”范围内，请重新选择地点或位置。") % {"place": outlined.name})
 
 
 class StaffIntakeForm(IntakeForm):

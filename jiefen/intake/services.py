@@ -30,15 +30,28 @@ def submit_case(
     """Validate, then commit a new case with its parties, photos and first event.
 
     Raises ValidationError (with the form's per-field messages) and writes nothing when
-    the input is bad. With an idempotency key already used, returns the first case."""
-    if idempotency_key:
-        existing = Case.objects.filter(idempotency_key=idempotency_key).first()
-        if existing:
-            return existing
+    the input is bad. A retry returns the first case and creates nothing: the same
+    idempotency key (namespace it per caller), or the same external source and id (a work
+    order pushed or imported twice). `case.created` tells the caller which it was."""
+    external = (data.get("external_source") or "", data.get("external_id") or "")
+    existing = already_filed(idempotency_key, *external)
+    if existing:
+        return existing
     form = form_class(data, files)
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
     return create_case(form.cleaned_data, channel=channel, actor=actor, idempotency_key=idempotency_key)
+
+
+def already_filed(idempotency_key: str | None, external_source: str = "", external_id: str = "") -> Case | None:
+    case = None
+    if idempotency_key:
+        case = Case.objects.filter(idempotency_key=idempotency_key).first()
+    if case is None and external_id:
+        case = Case.objects.filter(external_source=external_source, external_id=external_id).first()
+    if case is not None:
+        case.created = False
+    return case
 
 
 def intake_center_for(region, actor):
@@ -61,6 +74,10 @@ def create_case(c: dict, *, channel: str, actor=None, idempotency_key: str | Non
                     tracking_code=new_tracking_code(),
                     idempotency_key=idempotency_key or None,
                     channel=c.get("channel") or channel,
+                    external_source=c.get("external_source") or "",
+                    external_id=c.get("external_id") or "",
+                    reported_item=c.get("reported_item"),
+                    attributes=c.get("attributes") or {},
                     status=Status.SUBMITTED,
                     description=c["description"].strip(),
                     region=region,
@@ -96,11 +113,11 @@ def create_case(c: dict, *, channel: str, actor=None, idempotency_key: str | Non
                 )
                 case_changed.send(sender=Case, case=case, events=[event])
                 transaction.on_commit(lambda e=event: event_committed.send(sender=Event, event=e))
+                case.created = True
                 return case
         except IntegrityError:
-            if idempotency_key:
-                existing = Case.objects.filter(idempotency_key=idempotency_key).first()
-                if existing:
-                    return existing
+            existing = already_filed(idempotency_key, c.get("external_source") or "", c.get("external_id") or "")
+            if existing:
+                return existing  # the same request, committed by another process meanwhile
             continue  # a tracking-code collision: draw again
     raise RuntimeError("could not allocate a tracking code")
