@@ -6,6 +6,8 @@
     jiefen load-defaults load the default policy tables
     jiefen demo-data     generate a demo district and cases (--cases N --seed S)
     jiefen load-ladder   copy an example escalation ladder onto a region (--region R)
+    jiefen import        import work orders from Excel/CSV (FILE --source S [--dry-run])
+    jiefen qr-posters    printable A4 QR posters, one per grid (--region CODE)
     jiefen <command>     any other manage.py command (migrate, createsuperuser, …)
 """
 
@@ -20,7 +22,10 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-ALIASES = {"load-defaults": "load_defaults", "demo-data": "demo_data", "load-ladder": "load_ladder"}
+ALIASES = {
+    "load-defaults": "load_defaults", "demo-data": "demo_data", "load-ladder": "load_ladder",
+    "import": "import_cases", "qr-posters": "qr_posters",
+}
 DEMO_CASES = 3000
 
 

@@ -4,5 +4,9 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("jiefen.api.urls")),
+    path("open311/v2/", include("jiefen.open311.urls")),
+    path("hooks/", include("jiefen.imports.urls")),
+    path("q/", include("jiefen.posters.urls")),
     path("", include("jiefen.web.urls")),
 ]
