@@ -13,7 +13,11 @@ from PIL import Image, UnidentifiedImageError
 from jiefen.cases.models import Channel
 from jiefen.lib.geo import contains
 from jiefen.lib.personal import normalize_phone, validate_id_number, validate_phone
+from jiefen.regions.locate import region_at, region_named
 from jiefen.regions.models import Region
+from jiefen.taxonomy.models import Item
+
+from .attributes import clean_attributes
 
 MAX_PHOTOS = 5
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
@@ -142,3 +146,75 @@ class StaffIntakeForm(IntakeForm):
         initial=Channel.WINDOW,
     )
     field_order = ["channel"]
+
+
+class SystemRegionField(RegionField):
+    """A place given by a machine: the region's id or its 12-digit division code."""
+
+    def to_python(self, value):
+        text = str(value).strip() if value is not None else ""
+        if len(text) == 12 and text.isdigit():
+            region = Region.objects.filter(division_code=text).first()
+            if region is None:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+            return region
+        return super().to_python(value)
+
+
+class SystemIntakeForm(IntakeForm):
+    """The intake form for machines and files (native API, Open311, webhooks, imports).
+
+    On top of the resident form's checks: the reported item by its code and the answers to
+    its extra fields; the sender's own reference (external source and id, so that the same
+    work order pushed or imported twice is one case); the channel. The place may be left out
+    when a point or an address says where: the deepest region whose outline holds the point,
+    else the deepest region named in the address, else `default_region` (the caller's own
+    region). A caller bound to a region (`within`) cannot file cases outside it."""
+
+    region = SystemRegionField(queryset=Region.objects.all(), label=_("事发地点"), required=False)
+    item = forms.ModelChoiceField(
+        queryset=Item.objects.filter(active=True), to_field_name="code", required=False, label=_("事项"),
+        error_messages={"invalid_choice": _("事项代码不存在或已停用。")},
+    )
+    attributes = forms.JSONField(label=_("补充信息"), required=False)
+    external_source = forms.CharField(label=_("外部来源"), max_length=30, required=False)
+    external_id = forms.CharField(label=_("外部编号"), max_length=80, required=False)
+    channel = forms.ChoiceField(label=_("来源渠道"), choices=Channel.choices, required=False)
+
+    def __init__(self, *args, within: Region | None = None, default_region: Region | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.within = within
+        self.default_region = default_region if default_region is not None else within
+
+    def clean(self):
+        data = self.cleaned_data
+        if data.get("region") is None and "region" not in self.errors:
+            data["region"] = self._locate(data)
+        region = data.get("region")
+        if region is not None and self.within is not None and not region.is_within(self.within):
+            self.add_error("region", _("事发地点“%(place)s”不在本接口的接入区域“%(area)s”内。")
+                           % {"place": region.name, "area": self.within.name})
+        data = super().clean()
+        item = data.get("item")
+        data["reported_item"] = item
+        if "item" not in self.errors:
+            try:
+                data["attributes"] = clean_attributes(item, data.get("attributes"))
+            except ValidationError as exc:
+                self.add_error("attributes", exc)
+        if data.get("external_id") and not data.get("external_source"):
+            self.add_error("external_source", _("提供外部编号时须同时说明外部来源。"))
+        return data
+
+    def _locate(self, data: dict) -> Region | None:
+        lat, lon = data.get("latitude"), data.get("longitude")
+        region = None
+        if lat is not None and lon is not None:
+            region = region_at(lon, lat, self.within)
+        if region is None:
+            region = region_named(data.get("address", ""), self.within)
+        if region is None:
+            region = self.default_region
+        if region is None:
+            self.add_error("region", _("请提供事发地点：区域编号、经纬度或详细地址。"))
+        return region

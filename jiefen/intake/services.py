@@ -26,6 +26,7 @@ def submit_case(
     actor=None,
     idempotency_key: str | None = None,
     form_class: type[IntakeForm] = IntakeForm,
+    form_kwargs: dict | None = None,
 ) -> Case:
     """Validate, then commit a new case with its parties, photos and first event.
 
@@ -37,7 +38,7 @@ def submit_case(
     existing = already_filed(idempotency_key, *external)
     if existing:
         return existing
-    form = form_class(data, files)
+    form = form_class(data, files, **(form_kwargs or {}))
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
     return create_case(form.cleaned_data, channel=channel, actor=actor, idempotency_key=idempotency_key)

@@ -83,3 +83,53 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category.name} / {self.name}"
+
+
+class AttributeType(models.TextChoices):
+    """The kinds of extra field an item may ask for (the Open311 GeoReport v2 datatypes)."""
+
+    STRING = "string", _("短文本")
+    NUMBER = "number", _("数字")
+    DATETIME = "datetime", _("日期时间")
+    TEXT = "text", _("长文本")
+    SINGLE = "singlevaluelist", _("单选")
+    MULTI = "multivaluelist", _("多选")
+
+
+class ItemAttribute(models.Model):
+    """An extra field asked when a matter of this item is reported (e.g. the plate number of
+    an illegally parked car, the number of workers owed wages). Every door validates the
+    answers with `jiefen.intake.attributes`; Open311 publishes them as service definitions."""
+
+    item = models.ForeignKey(Item, models.CASCADE, related_name="extra_fields", verbose_name=_("事项"))
+    code = models.SlugField(_("代码"), max_length=40)
+    datatype = models.CharField(_("类型"), max_length=20, choices=AttributeType.choices, default=AttributeType.STRING)
+    label = models.CharField(_("提示"), max_length=200, help_text=_("向报事人提出的问题"))
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    required = models.BooleanField(_("必填"), default=False)
+    values = models.JSONField(
+        _("选项"), default=list, blank=True,
+        help_text=_('单选/多选的选项，如 [{"key": "car", "name": "小汽车"}]'),
+    )
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        ordering = ["item", "order", "id"]
+        verbose_name = _("补充字段")
+        verbose_name_plural = _("补充字段")
+        constraints = [models.UniqueConstraint(fields=["item", "code"], name="item_attribute_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.item.code}.{self.code}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.datatype in (AttributeType.SINGLE, AttributeType.MULTI):
+            values = self.values if isinstance(self.values, list) else None
+            if not values or not all(isinstance(v, dict) and str(v.get("key", "")).strip() and v.get("name") for v in values):
+                raise ValidationError({"values": _('单选/多选须列出选项，每项有 key 和 name，如 [{"key": "car", "name": "小汽车"}]。')})
+
+    @property
+    def keys(self) -> list[str]:
+        return [str(v.get("key")) for v in self.values or []]

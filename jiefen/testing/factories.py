@@ -14,7 +14,14 @@ from jiefen.cases.services import perform
 from jiefen.intake.services import submit_case
 from jiefen.lib.geo import polygon
 from jiefen.regions.models import Department, DepartmentType, Level, Region
-from jiefen.taxonomy.models import Category, HandlingKind, Item, RiskGrade
+from jiefen.taxonomy.models import (
+    AttributeType,
+    Category,
+    HandlingKind,
+    Item,
+    ItemAttribute,
+    RiskGrade,
+)
 
 PASSWORD = "test-pass-2026"
 
@@ -69,6 +76,32 @@ class ItemFactory(factory.django.DjangoModelFactory):
     sign_hours = 24
     handle_days = 10
     default_risk = RiskGrade.GENERAL
+
+
+class ItemAttributeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ItemAttribute
+
+    item = factory.SubFactory(ItemFactory)
+    code = factory.Sequence(lambda n: f"field{n}")
+    datatype = AttributeType.STRING
+    label = factory.Sequence(lambda n: f"补充问题{n}")
+
+
+def wage_fields(item: Item) -> dict[str, ItemAttribute]:
+    """The extra fields of the wage item in the examples: workers owed (number, required),
+    when work stopped (datetime), kind of employer (single choice), proof held (multi)."""
+    return {
+        "workers": ItemAttributeFactory(item=item, code="workers", datatype=AttributeType.NUMBER,
+                                        label="被欠薪人数", required=True, order=1),
+        "stopped": ItemAttributeFactory(item=item, code="stopped", datatype=AttributeType.DATETIME,
+                                        label="停工时间", order=2),
+        "employer": ItemAttributeFactory(item=item, code="employer", datatype=AttributeType.SINGLE, label="用工单位类型",
+                                         values=[{"key": "builder", "name": "建筑施工"}, {"key": "factory", "name": "工厂"}], order=3),
+        "proof": ItemAttributeFactory(item=item, code="proof", datatype=AttributeType.MULTI, label="已有凭证",
+                                      values=[{"key": "contract", "name": "劳动合同"}, {"key": "iou", "name": "欠条"},
+                                              {"key": "chat", "name": "聊天记录"}], order=4),
+    }
 
 
 class UserFactory(factory.django.DjangoModelFactory):
