@@ -1,0 +1,198 @@
+"""Intake under load: gunicorn with the production settings on PostgreSQL, a load generator
+on the same machine posting realistic cases for --seconds (60) to the native API
+(POST /api/v1/cases/, key authentication, the whole intake path: validation, point and
+region checks, case, party, first event, clocks, queued notification), then the same
+generator against a bare endpoint of the same server that only inserts a row (see
+intake_urls.py), for as long, in the same run.
+
+The generator: asyncio, --connections (16) keep-alive HTTP/1.1 connections, each sending its
+next request as soon as the last answer arrived (closed loop); every latency is kept.
+Reported: requests/s, p50 and p99 latency, errors, for both; and the ratio intake / bare.
+
+The issue's goal: at least 600 cases/s with p99 under 100 ms, and at least half of the
+bare-insert figure. The rate limit for keyed callers is raised for the run
+(JIEFEN_RATE_USER), since the benchmark is one caller."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.common import emit, fresh_database, log, percentile, setup_django, vendor
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("JIEFEN_BENCH_WEB_WORKERS", "3")))
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    setup_django()
+    fresh_database()
+    if vendor() != "postgresql":
+        raise SystemExit("the intake benchmark runs on PostgreSQL")
+
+    from django.db import connection
+
+    from jiefen.api.models import ApiClient
+    from jiefen.regions.models import Level, Region
+    from jiefen.taxonomy.models import Item
+
+    with connection.cursor() as cur:
+        cur.execute("CREATE TABLE bench_bare_intake (id bigserial PRIMARY KEY, body jsonb, created_at timestamptz)")
+    county = Region.objects.filter(level=Level.COUNTY).first()
+    _client, key = ApiClient.issue("压力测试", county)
+    payloads = realistic_cases(list(Region.objects.filter(level=Level.GRID, path__startswith=county.path)),
+                               list(Item.objects.exclude(examples=[]).values_list("examples", flat=True)))
+    connection.close()
+
+    port = free_port()
+    server = start_gunicorn(port, args.workers, args.threads)
+    try:
+        wait_ready(port)
+        case_body = [json.dumps(p, ensure_ascii=False).encode() for p in payloads]
+        headers = {"Authorization": f"Token {key}", "Content-Type": "application/json"}
+        log(f"  warm-up, then {args.seconds:.0f} s of intake over {args.connections} connections …")
+        asyncio.run(load(port, "/api/v1/cases/", headers, case_body, 3, args.connections))
+        intake = asyncio.run(load(port, "/api/v1/cases/", headers, case_body, args.seconds, args.connections))
+        log(f"  … and {args.seconds:.0f} s of the bare insert")
+        bare = asyncio.run(load(port, "/bench/bare/", {"Content-Type": "application/json"}, case_body,
+                                args.seconds, args.connections))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    log(f"  intake {intake['rate']:.0f}/s p50 {intake['p50_ms']:.1f} ms p99 {intake['p99_ms']:.1f} ms "
+        f"({intake['errors']} errors); bare {bare['rate']:.0f}/s p50 {bare['p50_ms']:.1f} ms p99 {bare['p99_ms']:.1f} ms")
+    emit({"vendor": "postgresql", "seconds": args.seconds, "connections": args.connections,
+          "web_workers": args.workers, "web_threads": args.threads, "intake": intake, "bare": bare})
+
+
+def realistic_cases(grids, examples: list[list[str]], n: int = 2000) -> list[dict]:
+    """Reports as residents write them: an example text of a random item, in a random grid,
+    with a name and a valid mobile number; a point inside the grid half the time."""
+    from jiefen.demo import texts
+    from jiefen.lib.geo import bounds
+
+    rng = random.Random(7)
+    cases = []
+    for _ in range(n):
+        grid = rng.choice(grids)
+        name, _male = texts.person_name(rng)
+        case = {
+            "description": rng.choice(rng.choice(examples)) + f"（{grid.name}附近）",
+            "region": grid.pk, "name": name, "phone": texts.mobile(rng),
+            "group_size": rng.choice([1, 1, 1, 2, 3, 6]),
+        }
+        if grid.outline and rng.random() < 0.5:
+            x0, y0, x1, y1 = bounds(grid.outline)
+            case["latitude"] = round(rng.uniform(y0, y1), 6)
+            case["longitude"] = round(rng.uniform(x0, x1), 6)
+        cases.append(case)
+    return cases
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
+    env = dict(os.environ)
+    for name in ("JIEFEN_DEMO", "JIEFEN_DEBUG", "JIEFEN_TESTING"):
+        env.pop(name, None)
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "benchmarks.intake_settings",
+        "SECRET_KEY": "intake-benchmark-not-secret-" + "x" * 40,
+        "JIEFEN_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "JIEFEN_RATE_USER": "1000000/minute",
+        "JIEFEN_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    })
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "jiefen.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--threads", str(threads), "--log-level", "warning",
+         "--backlog", "2048"],
+        env=env, cwd=ROOT,
+    )
+
+
+def wait_ready(port: int) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")
+
+
+async def load(port: int, path: str, headers: dict, bodies: list[bytes], seconds: float, connections: int) -> dict:
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    deadline = time.monotonic() + seconds
+    head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+
+    async def one(i: int) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        n = i
+        try:
+            while time.monotonic() < deadline:
+                body = bodies[n % len(bodies)]
+                n += connections
+                request = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}"
+                           f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+                started = time.perf_counter()
+                writer.write(request)
+                status_line = await reader.readline()
+                if not status_line:  # the server closed the connection: open another
+                    writer.close()
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                    statuses[0] = statuses.get(0, 0) + 1
+                    continue
+                length, close = 0, False
+                while (line := await reader.readline()) not in (b"\r\n", b""):
+                    name, _, value = line.decode("latin-1").partition(":")
+                    if name.lower() == "content-length":
+                        length = int(value)
+                    elif name.lower() == "connection" and value.strip().lower() == "close":
+                        close = True
+                await reader.readexactly(length)
+                latencies.append(time.perf_counter() - started)
+                status = int(status_line.split()[1])
+                statuses[status] = statuses.get(status, 0) + 1
+                if close:
+                    writer.close()
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        finally:
+            writer.close()
+
+    started = time.monotonic()
+    await asyncio.gather(*(one(i) for i in range(connections)))
+    elapsed = time.monotonic() - started
+    ok = sum(count for status, count in statuses.items() if 200 <= status < 300)
+    return {
+        "requests": len(latencies), "ok": ok, "errors": len(latencies) - ok + statuses.get(0, 0),
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+        "rate": ok / elapsed, "p50_ms": percentile(latencies, 50) * 1000 if latencies else 0.0,
+        "p99_ms": percentile(latencies, 99) * 1000 if latencies else 0.0,
+    }
+
+
+if __name__ == "__main__":
+    main()
