@@ -9,7 +9,7 @@ from django.db import transaction
 
 from jiefen.regions.models import DepartmentType
 
-from .models import Category, Item
+from .models import Category, Item, ItemAttribute
 
 DEFAULT_TAXONOMY = Path(__file__).parent / "data" / "default_taxonomy.json"
 
@@ -28,7 +28,7 @@ def load_taxonomy(path: Path = DEFAULT_TAXONOMY) -> dict[str, int]:
             code=c["code"], defaults={"name": c["name"], "name_en": c.get("name_en", "")}
         )
         for i in c["items"]:
-            Item.objects.update_or_create(
+            item, _ = Item.objects.update_or_create(
                 code=i["code"],
                 defaults={
                     "category": category,
@@ -43,5 +43,11 @@ def load_taxonomy(path: Path = DEFAULT_TAXONOMY) -> dict[str, int]:
                     "examples": i.get("examples", []),
                 },
             )
+            for order, f in enumerate(i.get("fields", []), 1):
+                ItemAttribute.objects.update_or_create(
+                    item=item, code=f["code"],
+                    defaults={"datatype": f["datatype"], "label": f["label"], "description": f.get("description", ""),
+                              "required": f.get("required", False), "values": f.get("values", []), "order": order},
+                )
             n_items += 1
     return {"department_types": len(types), "categories": len(spec["categories"]), "items": n_items}
