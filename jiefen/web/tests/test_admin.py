@@ -28,12 +28,19 @@ def test_an_item_time_limit_is_edited_in_the_admin(client, world):
         "respond_minutes": 30, "sign_hours": 12, "handle_days": 5, "warn_percent": 70, "red_percent": 50,
         "default_risk": item.default_risk, "follow_up_days": 7, "reopen_days": 60,
         "examples": "[]", "active": "on",
+        "extra_fields-TOTAL_FORMS": 1, "extra_fields-INITIAL_FORMS": 0,
+        "extra_fields-0-order": 1, "extra_fields-0-code": "employer", "extra_fields-0-datatype": "singlevaluelist",
+        "extra_fields-0-label": "用工单位类型", "extra_fields-0-values": "[]",
     }
+    response = client.post(f"/admin/taxonomy/item/{item.pk}/change/", data)
+    assert response.status_code == 200 and "单选/多选须列出选项" in response.content.decode()
+    data["extra_fields-0-values"] = '[{"key": "builder", "name": "建筑施工"}]'
     response = client.post(f"/admin/taxonomy/item/{item.pk}/change/", data)
     assert response.status_code == 302
     item = Item.objects.get(pk=item.pk)
     assert (item.sign_hours, item.handle_days, item.warn_percent) == (12, 5, 70)
     assert (item.follow_up_days, item.reopen_days) == (7, 60)
+    assert [(f.code, f.keys) for f in item.extra_fields.all()] == [("employer", ["builder"])]
 
 
 def test_cases_are_read_only_in_the_admin(client, world):
