@@ -1,3 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-urlpatterns: list = []
+from . import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("v1/cases/", views.CaseListCreate.as_view(), name="cases"),
+    path("v1/cases/<str:code>/", views.CaseDetail.as_view(), name="case-detail"),
+    path("v1/cases/<str:code>/events/", views.CaseEvents.as_view(), name="case-events"),
+    path("v1/cases/<str:code>/attachments/", views.CaseAttachments.as_view(), name="case-attachments"),
+    path("v1/cases/<str:code>/attachments/<int:pk>/", views.AttachmentFile.as_view(), name="case-attachment-file"),
+    path("v1/cases/<str:code>/actions/", views.CaseActions.as_view(), name="case-actions"),
+    path("v1/cases/<str:code>/actions/<str:action>/", views.CaseAction.as_view(), name="case-action"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+]
