@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "imports"
+urlpatterns = [
+    path("<slug:source_code>/", views.hook, name="hook"),
+]
