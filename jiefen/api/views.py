@@ -180,12 +180,13 @@ class CaseListCreate(GenericAPIView):
             )
         except ValidationError as exc:
             return Response(field_errors(exc), status=http.HTTP_400_BAD_REQUEST)
-        if not case.created:
-            if not visible_cases(user).filter(pk=case.pk).exists():
-                return Response({"detail": _("该外部编号已被另一案件使用。")}, status=http.HTTP_409_CONFLICT)
-            case = Case.objects.select_related("region").get(pk=case.pk)
-        return Response(CaseCreatedSerializer(case).data,
-                        status=http.HTTP_201_CREATED if case.created is not False else http.HTTP_200_OK)
+        if case.created:
+            return Response(CaseCreatedSerializer(case).data, status=http.HTTP_201_CREATED)
+        # a retry: the first case, if the caller may see it (an external id is global)
+        case = visible_cases(user).select_related("region").filter(pk=case.pk).first()
+        if case is None:
+            return Response({"detail": _("该外部编号已被另一案件使用。")}, status=http.HTTP_409_CONFLICT)
+        return Response(CaseCreatedSerializer(case).data, status=http.HTTP_200_OK)
 
 
 class CaseDetail(APIView):
