@@ -28,20 +28,24 @@ def page_text(path) -> list[str]:
     return [page.get_textpage().get_text_range() for page in pdf]
 
 
-def qr_matrix(path) -> list[list[bool]]:
-    """The dark/light modules of the QR image embedded in the PDF's first page, read back
-    from its pixels (the image has a 4-module quiet zone and square modules)."""
+def qr_image(path):
+    """The one image on the PDF's first page: the QR code, as embedded."""
     pdf = pdfium.PdfDocument(str(path))
     images = list(pdf[0].get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE]))
     assert len(images) == 1
-    img = images[0].get_bitmap().to_pil().convert("L")
-    return img
+    return images[0].get_bitmap().to_pil().convert("L")
 
 
-def modules(img, size: int) -> list[list[bool]]:
-    side = img.width / (size + 8)
-    return [[img.getpixel((int((x + 4.5) * side), int((y + 4.5) * side))) < 128 for x in range(size)]
+def modules(image, size: int) -> list[list[bool]]:
+    """The dark/light modules read back from the image's pixels, sampled at each module's
+    centre (square modules, a 4-module quiet zone around a size x size symbol)."""
+    side = image.width / (size + 8)
+    return [[image.getpixel((int((x + 4.5) * side), int((y + 4.5) * side))) < 128 for x in range(size)]
             for y in range(size)]
+
+
+def matrix(qr) -> list[list[bool]]:
+    return [[bool(v) for v in row] for row in qr.matrix]
 
 
 @pytest.fixture
@@ -71,17 +75,20 @@ def test_one_pdf_per_grid_with_name_qr_and_instructions(world, street, tmp_path,
     text = page_text(path)[0]
     for expected in ("东关1社区第1网格", "东关街道", "东关1社区", "扫码", "填写", "提交", "查询码", "110",
                      f"jiefen.qinghe.gov.cn/q/{short_code(first)}/", "0536-12345678",
-                     "清河区社会治理综合服务中心", world["grid_worker"].full_name):
+                     "清河区社会治理综合服务中心", world["grid_worker"].full_name, "谨防他人覆盖张贴的二维码"):
         assert expected in text, expected
     # The second grid has no grid worker: no name is printed for it.
     assert world["grid_worker"].full_name not in page_text(files[1])[0]
 
+    # No QR decoder is installed, so the printed symbol is read back module by module and
+    # compared with the symbol segno makes for the expected address (and not another grid's).
     url = f"https://jiefen.qinghe.gov.cn/q/{short_code(first)}/"
     expected = segno.make(url, error=QR_ERROR, micro=False)
-    image = qr_matrix(path)
-    assert modules(image, len(expected.matrix)) == [[bool(v) for v in row] for row in expected.matrix]
+    image = qr_image(path)
+    assert image.width >= 25 * 8  # printed from pixels, not a thumbnail
+    assert modules(image, len(expected.matrix)) == matrix(expected)
     other = segno.make(url.replace(short_code(first), short_code(grids[1])), error=QR_ERROR, micro=False)
-    assert modules(image, len(other.matrix)) != [[bool(v) for v in row] for row in other.matrix]
+    assert modules(image, len(other.matrix)) != matrix(other)
 
 
 def test_one_file_for_the_subtree_by_id(world, tmp_path):
@@ -90,6 +97,16 @@ def test_one_file_for_the_subtree_by_id(world, tmp_path):
     pages = page_text(path)
     assert len(pages) == len(world.grids) == 8 and "8 page(s)" in out
     assert [g.name for g in world.grids] == [next(n for n in (g.name for g in world.grids) if n in p) for p in pages]
+
+
+def test_a_long_grid_name_still_fits_one_page(world, tmp_path):
+    grid = world.grids[0]
+    grid.name = "王家庄村第三网格（幸福路以北、建设街以东片区）"
+    grid.save()
+    run("--region", str(grid.parent_id), "--out", str(tmp_path))
+    text = page_text(tmp_path / f"东关街道-东关1社区-{grid.name}-{short_code(grid)}.pdf")
+    assert len(text) == 1
+    assert "片区" in text[0] and "紧急情况请拨打" in text[0] and "谨防他人覆盖张贴的二维码" in text[0]
 
 
 def test_unknown_region_is_a_clean_error(world, tmp_path):
