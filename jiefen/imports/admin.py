@@ -115,7 +115,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def _confirm(self, request, batch: ImportBatch):
         with transaction.atomic():
-            batch = ImportBatch.objects.select_for_update().select_related("source__region").get(pk=batch.pk)
+            batch = ImportBatch.objects.select_for_update(of=("self",)).select_related("source__region").get(pk=batch.pk)
             if not self.can_confirm(batch):
                 messages.error(request, _("该批次已导入或有错误行，不能导入。"))
                 return redirect("admin:imports_importbatch_preview", batch.pk)

@@ -57,6 +57,7 @@ class Report:
     file_name: str
     rows: list[Row] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
     committed: bool = False
     created: int = 0
 
@@ -160,6 +161,7 @@ def plan(source, file, file_name: str, *, sheet: str = "", progress: Progress = 
     report = Report(source=source, file_name=file_name)
     try:
         header, rows = read_table(file, file_name, sheet)
+        report.header = header
         fields = (source.mapping or {}).get("fields") or {}
         for needed, label in (("external_id", _("工单编号")), ("description", _("诉求内容"))):
             theirs = [t for t, ours in fields.items() if ours == needed]
@@ -177,7 +179,7 @@ def plan(source, file, file_name: str, *, sheet: str = "", progress: Progress = 
         report.file_errors.append(str(exc))
         return report
 
-    columns = columns_for(source)
+    columns = columns_for(source, header)
     for number, record in records:
         row = Row(number=number)
         try:
@@ -219,7 +221,7 @@ def commit(report: Report, *, skip_bad: bool = False, progress: Progress = no_pr
         try:
             case = file_case(report.source, row.data)
         except ValidationError as exc:  # the data changed since the check (an item retired, say)
-            row.status, row.errors = BAD, errors_by_column(report.source, exc)
+            row.status, row.errors = BAD, errors_by_column(report.source, exc, names=report.header)
             continue
         row.tracking_code = case.tracking_code
         if case.created:

@@ -11,7 +11,7 @@ The mapping is data, kept on the source (`Source.mapping`)::
     }
 
 `fields` maps their field or column name to one of TARGETS (several of theirs may feed
-`description`: joined line by line); `attributes.<code>` answers one of the item's extra
+`description`: joined line by line, in the order the record or the file's header gives them); `attributes.<code>` answers one of the item's extra
 fields. `category` is looked up in `categories` (their category → our item code); a category
 with no entry is an error, never a silent guess. `constants` fill fields the record leaves
 empty. With `anonymous_without_contact`, a record without name and phone is an anonymous
@@ -70,10 +70,19 @@ def check_mapping(mapping) -> list[str]:
     return problems
 
 
-def columns_for(source) -> dict[str, list[str]]:
+def ordered_fields(source, names=None) -> list[tuple[str, str]]:
+    """The mapping's (theirs, ours) pairs in the order of `names` (the file's header, the
+    order's keys), the rest by name. A JSON column on PostgreSQL does not keep key order,
+    so the mapping's own order is never relied on."""
+    position = {name: i for i, name in enumerate(names or [])}
+    fields = (source.mapping or {}).get("fields") or {}
+    return sorted(fields.items(), key=lambda pair: (position.get(pair[0], len(position)), pair[0]))
+
+
+def columns_for(source, names=None) -> dict[str, list[str]]:
     """Our field → their names for it (for messages in their words)."""
     out: dict[str, list[str]] = {}
-    for theirs, ours in (source.mapping.get("fields") or {}).items():
+    for theirs, ours in ordered_fields(source, names):
         key = "attributes" if ours.startswith(ATTRIBUTE_PREFIX) else ("item" if ours == "category" else ours)
         out.setdefault(key, []).append(theirs)
     return out
@@ -85,9 +94,9 @@ def column_label(columns: dict[str, list[str]], field: str) -> str:
     return FIELD_LABELS.get(field, "" if field == "__all__" else field)
 
 
-def errors_by_column(source, error: ValidationError, columns: dict | None = None) -> list[tuple[str, str]]:
+def errors_by_column(source, error: ValidationError, columns: dict | None = None, names=None) -> list[tuple[str, str]]:
     """A ValidationError from the mapping or the intake form as (their column, message) pairs."""
-    columns = columns if columns is not None else columns_for(source)
+    columns = columns if columns is not None else columns_for(source, names)
     if not hasattr(error, "error_dict"):
         return [("", m) for m in error.messages]
     return [(column_label(columns, field), m)
@@ -117,12 +126,11 @@ def to_form_data(source, record: dict) -> dict:
     if not isinstance(record, dict):
         raise ValidationError(_("工单应为“字段: 值”的对象。"))
     mapping = source.mapping or {}
-    fields = mapping.get("fields") or {}
     data: dict = {}
     description: list[str] = []
     attributes: dict = {}
     errors: dict[str, list[str]] = {}
-    for theirs, ours in fields.items():
+    for theirs, ours in ordered_fields(source, list(record)):  # several parts of a text: in the record's order
         value = scalar(record.get(theirs))
         if value is None or value == "":
             continue

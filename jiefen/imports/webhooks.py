@@ -76,7 +76,7 @@ def receive(source: Source, body: bytes, *, timestamp: str, signature: str, deli
                                     status_code=answer.status, result=answer.body, case=case)
     except ValidationError as exc:
         errors: dict[str, list[str]] = {}
-        for column, message in errors_by_column(source, exc):
+        for column, message in errors_by_column(source, exc, names=list(record) if isinstance(record, dict) else None):
             errors.setdefault(column or "工单", []).append(message)
         return Answer(400, {"error": _("工单有误，未接收。"), "errors": errors})
     except IntegrityError:
