@@ -53,7 +53,11 @@ def endpoint(*methods: str):
                 if request.method not in methods:
                     raise Open311Error(405, _("不支持 %(method)s 请求。") % {"method": request.method},
                                        headers={"Allow": ", ".join(methods)})
-                client = _client(request)
+                try:
+                    client = _client(request)
+                except Open311Error:
+                    _throttle(request, None)  # wrong keys count against the caller's address
+                    raise
                 _throttle(request, client)
                 return view(request, fmt, client=client, **kwargs)
             except Open311Error as error:

@@ -177,3 +177,10 @@ def test_keyed_calls_are_throttled_per_client(client, world, wage, api_key, sett
     assert errors_of(response)[0][0] == 429
     assert Case.objects.count() == 2
     assert client.get(BASE + "services.json").status_code == 200  # the public is counted apart
+
+
+def test_wrong_keys_count_against_the_address(client, world, wage, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_THROTTLE_RATES": {"anon": "2/minute", "user": "100/minute"}}
+    codes = [client.post(BASE + "requests.json", wage_request(f"jf_guess_{i}")).status_code for i in range(3)]
+    assert codes == [403, 403, 429]
