@@ -4,6 +4,7 @@ and by `jiefen qr-posters`)."""
 
 from __future__ import annotations
 
+import logging
 import re
 
 import segno
@@ -104,6 +105,7 @@ def poster_context(grid: Region) -> dict:
 def render_posters(grids: list[Region] | QuerySet[Region]) -> bytes:
     """One A4 page per grid, in one PDF. Posters are printed for residents, so they are in
     Chinese whatever language the person printing them uses."""
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # no "Step 1 - …" lines
     from weasyprint import HTML  # slow to import; only the printing paths need it
 
     with translation.override("zh-hans"):
