@@ -193,6 +193,7 @@ def plan(source, file, file_name: str, *, sheet: str = "", progress: Progress = 
 
     _mark_existing(source, report.rows)
     seen: dict[str, int] = {}
+    items: dict = {}
     for row in progress(report.rows, len(report.rows), _("检查")):
         if row.status == EXISTING:
             continue
@@ -205,7 +206,7 @@ def plan(source, file, file_name: str, *, sheet: str = "", progress: Progress = 
             seen[row.external_id] = row.number
         if row.status == BAD:
             continue
-        form = intake_form(source, row.data)
+        form = intake_form(source, row.data, items)
         if not form.is_valid():
             row.status = BAD
             row.errors = errors_by_column(source, ValidationError(form.errors.as_data()), columns)

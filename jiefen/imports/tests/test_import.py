@@ -171,3 +171,24 @@ def test_checking_a_file_does_not_cost_a_lookup_per_row_for_known_orders(tmp_pat
     with path.open("rb") as fh, django_assert_max_num_queries(5):
         report = importer.plan(source, fh, path.name)
     assert report.existing == 300
+
+
+def test_checking_new_rows_looks_the_item_up_once_per_file(tmp_path, source, world, django_assert_max_num_queries):
+    from jiefen.imports import importer
+    from jiefen.testing.factories import wage_fields
+
+    wage_fields(world.wage_item)
+    source.mapping["fields"]["欠薪人数"] = "attributes.workers"
+    source.save()
+    header = [*HEADER, "欠薪人数"]
+    book = openpyxl.Workbook()
+    book.active.append(header)
+    for n in range(100):
+        book.active.append([f"GD{n:04d}", *GOOD_1[1:], 12 if n else None])  # row 2 misses the required answer
+    path = tmp_path / "many.xlsx"
+    book.save(path)
+    # per row at most the place named in the address; the item and its fields once
+    with path.open("rb") as fh, django_assert_max_num_queries(110):
+        report = importer.plan(source, fh, path.name)
+    assert (report.new, report.bad) == (99, 1)
+    assert report.errors() == [{"row": 2, "column": "欠薪人数", "message": "请填写“被欠薪人数”（workers）。"}]
