@@ -53,6 +53,7 @@ def endpoint(*methods: str):
                 if request.method not in methods:
                     raise Open311Error(405, _("不支持 %(method)s 请求。") % {"method": request.method},
                                        headers={"Allow": ", ".join(methods)})
+                _refuse_nul(request, kwargs)
                 try:
                     client = _client(request)
                 except Open311Error:
@@ -68,6 +69,13 @@ def endpoint(*methods: str):
         return wrapper
 
     return decorate
+
+
+def _refuse_nul(request, kwargs: dict) -> None:
+    """NUL bytes cannot be stored or even compared in PostgreSQL text: refuse them at the door."""
+    values = [*kwargs.values(), *(v for q in (request.GET, request.POST) for vs in q.lists() for v in [vs[0], *vs[1]])]
+    if any("\x00" in v for v in values):
+        raise Open311Error(400, _("请求中含有不允许的空字符（NUL）。"))
 
 
 def _client(request) -> ApiClient | None:
