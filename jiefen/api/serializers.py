@@ -225,5 +225,15 @@ class CaseQuerySerializer(serializers.Serializer):
         return region
 
 
+class RevealInputSerializer(serializers.Serializer):
+    field = serializers.ChoiceField(choices=["phone", "id_number", "name"])
+    reason = serializers.CharField(help_text="why you need it, e.g. 电话联系诉求人 (logged)")
+
+
+class RevealSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    value = serializers.CharField(allow_blank=True)
+
+
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()

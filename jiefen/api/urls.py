@@ -13,6 +13,7 @@ urlpatterns = [
     path("v1/cases/<str:code>/attachments/<int:pk>/", views.AttachmentFile.as_view(), name="case-attachment-file"),
     path("v1/cases/<str:code>/actions/", views.CaseActions.as_view(), name="case-actions"),
     path("v1/cases/<str:code>/actions/<str:action>/", views.CaseAction.as_view(), name="case-action"),
+    path("v1/cases/<str:code>/parties/<int:party>/reveal/", views.PartyReveal.as_view(), name="party-reveal"),
     # Swagger UI only: drf-spectacular's Redoc page loads Google fonts, and nothing here may need the internet.
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

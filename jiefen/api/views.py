@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jiefen.accounts.models import Role
+from jiefen.cases import privacy
 from jiefen.cases.models import Attachment, Case, Channel, Party
 from jiefen.cases.scope import visible_cases
 from jiefen.cases.services import ActionError, perform
@@ -42,6 +43,8 @@ from .serializers import (
     CaseSerializer,
     ErrorSerializer,
     EventSerializer,
+    RevealInputSerializer,
+    RevealSerializer,
 )
 
 MAX_IDEMPOTENCY_KEY = 80
@@ -315,3 +318,32 @@ class CaseAction(APIView):
             return Response({"detail": exc.message}, status=exc.http_status)
         fresh = with_parties(Case.objects.all()).get(pk=case.pk)
         return Response(CaseSerializer(fresh).data)
+
+
+class PartyReveal(APIView):
+    parser_classes = [JSONParser, FormParser]
+
+    @extend_schema(
+        operation_id="cases_parties_reveal", summary="Unmask one item of a party's personal data",
+        description="For posts whose work needs the contact (privacy.may_unmask). The reason is required "
+                    "and every view is logged, as on the staff case page.",
+        parameters=[CODE, OpenApiParameter("party", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        request=RevealInputSerializer,
+        responses={200: RevealSerializer, 400: FIELD_ERRORS, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def post(self, request, code, party):
+        case = case_or_404(request, code, related=())
+        person = case.parties.filter(pk=party).first()
+        if person is None:
+            raise NotFound(_("当事人不存在。"))
+        body = plain_data(request)
+        field, reason = body.get("field"), body.get("reason")
+        if field not in privacy.MASKS:
+            return Response({"field": [_("请选择要查看的信息：phone、id_number 或 name。")]}, status=http.HTTP_400_BAD_REQUEST)
+        try:
+            value = privacy.reveal(request.user, case, person, field, reason if isinstance(reason, str) else "")
+        except PermissionError as exc:
+            raise PermissionDenied(str(exc)) from None
+        except ValueError as exc:
+            return Response({"reason": [str(exc)]}, status=http.HTTP_400_BAD_REQUEST)
+        return Response({"field": field, "value": value})

@@ -145,3 +145,33 @@ def test_photos_of_a_case_out_of_scope_404(world, code, west_api, county_api):
     png = SimpleUploadedFile("b.png", png_bytes(), content_type="image/png")
     assert west_api.upload(url, {"file": png}).status_code == 404
     assert Attachment.objects.count() == 1
+
+
+# ------------------------------------------------------------------ personal data
+
+
+def test_reveal_a_phone_with_a_reason_is_logged(world, code, county_api):
+    from jiefen.cases.models import PersonalDataView
+
+    party = county_api.get(f"/api/v1/cases/{code}/").json()["parties"][0]
+    url = f"/api/v1/cases/{code}/parties/{party['id']}/reveal/"
+    response = county_api.post(url, {"field": "phone", "reason": ""})
+    assert response.status_code == 400 and "查看事由" in response.json()["reason"][0]
+    assert not PersonalDataView.objects.exists()
+    response = county_api.post(url, {"field": "phone", "reason": "电话联系诉求人"})
+    assert response.json() == {"field": "phone", "value": "13812345678"}
+    view = PersonalDataView.objects.get()
+    assert (view.viewer, view.reason) == (county_api.api_client.user, "电话联系诉求人")
+    assert county_api.post(url, {"field": "password", "reason": "x"}).status_code == 400
+
+
+def test_reveal_refused_to_a_post_that_may_not(world, code, east_api, west_api):
+    from jiefen.cases.models import Party, PersonalDataView
+
+    party = Party.objects.get(role="complainant")
+    url = f"/api/v1/cases/{code}/parties/{party.pk}/reveal/"
+    response = east_api.post(url, {"field": "phone", "reason": "想看看"})
+    assert response.status_code == 403
+    assert response.json() == {"detail": "您无权查看该案件当事人的完整个人信息。"}
+    assert west_api.post(url, {"field": "phone", "reason": "想看看"}).status_code == 404
+    assert not PersonalDataView.objects.exists()

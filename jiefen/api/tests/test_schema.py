@@ -23,6 +23,7 @@ PATHS = {
     "/api/v1/cases/{code}/attachments/{id}/": {"get"},
     "/api/v1/cases/{code}/actions/": {"get"},
     "/api/v1/cases/{code}/actions/{action}/": {"post"},
+    "/api/v1/cases/{code}/parties/{party}/reveal/": {"post"},
 }
 
 
