@@ -148,6 +148,7 @@ def to_form_data(source, record: dict) -> dict:
             data[key] = value
     if attributes:
         data["attributes"] = attributes
+    data.setdefault("group_size", 1)  # the intake form's default: most orders do not say
 
     if "category" in data:
         category = str(data.pop("category")).strip()

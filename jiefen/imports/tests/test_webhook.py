@@ -179,3 +179,15 @@ def test_loading_the_default_sources_twice_changes_nothing(world, source):
     call_command("load_sources")
     assert dict(Source.objects.values_list("code", "secret")) == secrets
     assert Source.objects.get(code="12345").region == world.county  # kept when not given
+
+
+def test_a_court_referral_without_a_head_count_is_one_person(client, source, world):
+    court = Source.objects.get(code="court")
+    referral = {"委派案号": "（2026）鲁0902民诉前调1234号", "原告": "孙丽", "原告电话": "13700001234", "被告": "周某",
+                "诉讼请求": "请求判令被告支付拖欠的劳动报酬八千元。", "事实与理由": "原告在被告处务工三个月，被告至今未结清工资。",
+                "案由": "追索劳动报酬纠纷", "标的额": 8000}
+    response = signed_post(client, court, referral)
+    assert response.status_code == 201, response.content
+    case = Case.objects.get()
+    assert (case.channel, case.group_size, case.reported_item) == (Channel.COURT, 1, world.wage_item)
+    assert case.region == world.county
