@@ -89,8 +89,9 @@ def _client(request) -> ApiClient | None:
 
 
 def _throttle(request, client) -> None:
-    throttle = Throttle("user", str(client.pk)) if client else None
-    if throttle is None:
+    if client is not None:
+        throttle = Throttle("user", str(client.pk))
+    else:
         throttle = Throttle("anon", "")
         throttle.ident = throttle.get_ident(request)
     if not throttle.allow_request(request, None):
