@@ -86,7 +86,18 @@ def columns_for(source, names=None) -> dict[str, list[str]]:
     for theirs, ours in ordered_fields(source, names):
         key = "attributes" if ours.startswith(ATTRIBUTE_PREFIX) else ("item" if ours == "category" else ours)
         out.setdefault(key, []).append(theirs)
+        if key == "attributes":
+            out.setdefault(ours, []).append(theirs)  # one extra field's own column
     return out
+
+
+def attribute_column(columns: dict[str, list[str]], message: str) -> str:
+    """The column of the extra field a message is about (the messages name its code)."""
+    for key, theirs in columns.items():
+        code = key[len(ATTRIBUTE_PREFIX):]
+        if key.startswith(ATTRIBUTE_PREFIX) and (f"（{code}）" in message or f"“{code}”" in message):
+            return "/".join(theirs)
+    return column_label(columns, "attributes")
 
 
 def column_label(columns: dict[str, list[str]], field: str) -> str:
@@ -100,7 +111,7 @@ def errors_by_column(source, error: ValidationError, columns: dict | None = None
     columns = columns if columns is not None else columns_for(source, names)
     if not hasattr(error, "error_dict"):
         return [("", m) for m in error.messages]
-    return [(column_label(columns, field), m)
+    return [(attribute_column(columns, m) if field == "attributes" else column_label(columns, field), m)
             for field, errs in error.error_dict.items() for e in errs for m in e.messages]
 
 
