@@ -135,8 +135,14 @@ class IntakeForm(forms.Form):
         if lat is None or region is None:
             return
         outlined = next((r for r in reversed(list(region.ancestors())) if r.outline), None)
-        if outlined is not None and not contains(outlined.outline, lon, lat):
-            self.add_error("latitude", _("所标位置不在“%(place)s”范围内，请重新选择地点或位置。") % {"place": outlined.name})
+        if outlined is not None:
+            inside = contains(outlined.outline, lon, lat)
+        else:  # no outline at or above the place: the point must fall in one of the outlines below it
+            below = Region.objects.subtree(region).exclude(outline=None)
+            inside = not below.exists() or region_at(lon, lat, region) != region
+        if not inside:
+            self.add_error("latitude", _("所标位置不在“%(place)s”范围内，请重新选择地点或位置。")
+                           % {"place": (outlined or region).name})
 
 
 class StaffIntakeForm(IntakeForm):

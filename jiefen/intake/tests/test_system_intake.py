@@ -87,3 +87,11 @@ def test_the_same_work_order_twice_is_one_case(world):
     again = file(world, external_source="12345", external_id="GD20261129001", description="重复推送的同一工单内容，应当不会新建案件。")
     assert first.created and not again.created
     assert again.pk == first.pk and Case.objects.count() == 1
+
+
+def test_a_point_outside_every_outline_of_the_place_is_refused(world):
+    # the county and streets have no outline of their own; their communities do
+    errors = errors_of(world, region="", within=world.county, latitude="30.5", longitude="114.3")
+    assert "所标位置不在“清河区”范围内" in errors["latitude"]
+    errors = errors_of(world, region=world.streets[0].pk, latitude="36.61", longitude="117.065")
+    assert "不在“东关街道”范围内" in errors["latitude"]  # a point in the other street's community
