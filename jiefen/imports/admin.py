@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -58,13 +59,19 @@ class UploadForm(forms.Form):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ["file_name", "source", "status", "created_by", "created_at", "rows", "new", "existing", "bad"]
+    list_display = ["file_name", "source", "status", "created_by", "created_at", "rows", "new", "existing", "bad", "report"]
     list_filter = ["source", "status"]
     search_fields = ["file_name"]
     readonly_fields = [f.name for f in ImportBatch._meta.fields]
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=gettext_lazy("检查结果"))
+    def report(self, batch):
+        url = reverse("admin:imports_importbatch_preview", args=[batch.pk])
+        label = _("查看并确认") if batch.status == BatchStatus.PREVIEW else _("查看")
+        return format_html('<a href="{}">{}</a>', url, label)
 
     def get_urls(self):
         return [

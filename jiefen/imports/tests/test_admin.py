@@ -45,6 +45,10 @@ def test_upload_preview_then_confirm_imports_once(admin_client, source, admin_us
     assert "该批次已导入" in again.content.decode()
     assert Case.objects.count() == 2
 
+    listing = admin_client.get("/admin/imports/importbatch/").content.decode()
+    assert f'href="/admin/imports/importbatch/{batch.pk}/preview/"' in listing
+    assert admin_client.get(f"/admin/imports/importbatch/{batch.pk}/change/").status_code == 200
+
     # the same file uploaded again: everything already imported
     upload(admin_client, source, [GOOD_1, GOOD_2])
     second = ImportBatch.objects.latest("created_at")
@@ -99,3 +103,24 @@ def test_a_new_source_shows_its_secret_once_and_a_bad_mapping_is_refused(admin_c
     assert bad.status_code == 200
     assert "映射到了未知的字段“whatever”" in bad.content.decode()
     assert not Source.objects.filter(code="x2").exists()
+
+
+def test_the_source_and_delivery_pages_open_without_showing_the_secret(admin_client, source, client):
+    from .conftest import order, signed_post
+
+    signed_post(client, source, order())
+    for url in ("/admin/imports/source/", f"/admin/imports/source/{source.pk}/change/", "/admin/imports/delivery/",
+                "/admin/imports/importbatch/"):
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+        assert source.secret not in response.content.decode()
+    assert "GD20261129000123" in admin_client.get("/admin/imports/delivery/").content.decode()
+
+
+def test_rotating_a_secret_in_the_admin_shows_the_new_one_once(admin_client, source):
+    old = source.secret
+    response = admin_client.post("/admin/imports/source/", {"action": "rotate_secret", "_selected_action": [source.pk]},
+                                  follow=True)
+    source.refresh_from_db()
+    assert source.secret != old and source.secret in response.content.decode()
+    assert source.secret not in admin_client.get("/admin/imports/source/").content.decode()
