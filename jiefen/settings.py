@@ -165,6 +165,10 @@ WHITENOISE_USE_FINDERS = DEBUG or DEMO or bool(os.environ.get("JIEFEN_TESTING"))
 # Uploads: photos of the dispute. Bigger files are refused with a message, not truncated.
 # The address residents reach the site at (QR posters, links in messages).
 JIEFEN_PUBLIC_URL = os.environ.get("JIEFEN_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Open311's public listing: "redacted" publishes descriptions with phone/ID numbers and party
+# names masked, "none" publishes no description at all; the contact shown by discovery.
+JIEFEN_OPEN311_DESCRIPTION = os.environ.get("JIEFEN_OPEN311_DESCRIPTION", "redacted")
+JIEFEN_OPEN311_CONTACT = os.environ.get("JIEFEN_OPEN311_CONTACT", "")
 JIEFEN_MAX_UPLOAD_BYTES = int(os.environ.get("JIEFEN_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = JIEFEN_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
