@@ -178,6 +178,9 @@ def plan(source, file, file_name: str, *, sheet: str = "", progress: Progress = 
     except FileError as exc:
         report.file_errors.append(str(exc))
         return report
+    except csv.Error as exc:
+        report.file_errors.append(_("CSV 文件格式有误：%(reason)s") % {"reason": exc})
+        return report
 
     columns = columns_for(source, header)
     for number, record in records:

@@ -146,6 +146,9 @@ def to_form_data(source, record: dict) -> dict:
         value = scalar(record.get(theirs))
         if value is None or value == "":
             continue
+        if "\x00" in str(value):  # PostgreSQL text cannot hold it; submit_case looks the id up before checking
+            errors.setdefault("item" if ours == "category" else ours.split(".")[0], []).append(_("含有不允许的空字符。"))
+            continue
         if ours == "description":
             description.append(str(value))
         elif ours.startswith(ATTRIBUTE_PREFIX):
@@ -188,7 +191,7 @@ def to_form_data(source, record: dict) -> dict:
             errors.setdefault("created", []).append(_("时间格式不对，应如 2026-11-29 14:30:00。"))
         else:
             data["created"] = moment.isoformat()
-    if not data.get("external_id"):
+    if not data.get("external_id") and "external_id" not in errors:
         errors.setdefault("external_id", []).append(_("缺少工单编号，无法防止重复接收。"))
     if errors:
         raise ValidationError(errors)

@@ -56,7 +56,7 @@ def receive(source: Source, body: bytes, *, timestamp: str, signature: str, deli
     problem = check_signature(source, timestamp, signature, body)
     if problem:
         return Answer(401, {"error": problem})
-    delivery_id = (delivery_id or signature).strip()[:100]
+    delivery_id = (delivery_id or signature).replace("\x00", "").strip()[:100]
     first = Delivery.objects.filter(source=source, delivery_id=delivery_id).first()
     if first is not None:
         return replayed(first)

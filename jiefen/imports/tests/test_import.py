@@ -192,3 +192,16 @@ def test_checking_new_rows_looks_the_item_up_once_per_file(tmp_path, source, wor
         report = importer.plan(source, fh, path.name)
     assert (report.new, report.bad) == (99, 1)
     assert report.errors() == [{"row": 2, "column": "欠薪人数", "message": "请填写“被欠薪人数”（workers）。"}]
+
+
+def test_a_csv_with_a_nul_or_a_huge_cell_is_reported_not_a_traceback(tmp_path, source):
+    nul = tmp_path / "nul.csv"
+    nul.write_bytes(",".join(HEADER).encode() + b"\nGD9,2026-11-29,\xe7\x8e\x8b\x00,13812345678,,,"
+                    + TEXT.encode() + b",,,,\n")
+    out, error = run(nul, "--dry-run")
+    assert error is not None and ("第2行" in out or "CSV 文件格式有误" in out)
+    huge = tmp_path / "huge.csv"
+    huge.write_text(",".join(HEADER) + "\nGD9,\"" + "长" * 200_000 + "\"\n", encoding="utf-8")
+    out, error = run(huge, "--dry-run")
+    assert error is not None and ("CSV 文件格式有误" in out or "第2行" in out)
+    assert not Case.objects.exists()

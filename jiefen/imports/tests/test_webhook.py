@@ -191,3 +191,14 @@ def test_a_court_referral_without_a_head_count_is_one_person(client, source, wor
     case = Case.objects.get()
     assert (case.channel, case.group_size, case.reported_item) == (Channel.COURT, 1, world.wage_item)
     assert case.region == world.county
+
+
+def test_odd_values_get_a_400_never_a_server_error(client, source):
+    odd_values = [["a", "b"], {"x": 1}, 1e308, -1, True, "\x00", "９" * 30, "１３８１２３４５６７８"]
+    n = 0
+    for field_name in ("工单编号", "来电号码", "问题分类", "区划代码", "经度", "涉及人数", "涉及金额", "是否匿名", "受理时间", "诉求内容"):
+        for value in odd_values:
+            n += 1
+            response = signed_post(client, source, order(**{field_name: value, "工单编号": f"ODD{n}"} if field_name != "工单编号"
+                                                        else {field_name: value}), delivery=f"odd-{n}")
+            assert response.status_code in (200, 201, 400), (field_name, value, response.content)
