@@ -62,6 +62,21 @@ class CaseCreatedSerializer(serializers.Serializer):
         return case_links(case)
 
 
+def created_body(case: Case) -> dict:
+    """CaseCreatedSerializer(case).data, built by hand: the intake answer is on the hot path
+    (a DRF serializer costs a deep copy of its fields per call). A test keeps the two equal."""
+    region = case.region
+    created = case.created_at.astimezone(timezone.get_current_timezone()).isoformat()
+    return {
+        "tracking_code": case.tracking_code, "display_code": case.display_code, "status": case.status,
+        "status_display": str(case.get_status_display()), "channel": case.channel,
+        "region": {"id": region.pk, "name": region.name, "division_code": region.division_code},
+        "external_source": case.external_source, "external_id": case.external_id,
+        "created_at": created[:-6] + "Z" if created.endswith("+00:00") else created,
+        "version": case.version, "links": case_links(case),
+    }
+
+
 class PartySerializer(serializers.Serializer):
     """A party; phone and ID number are masked (as on the staff case page)."""
 

@@ -45,6 +45,7 @@ from .serializers import (
     EventSerializer,
     RevealInputSerializer,
     RevealSerializer,
+    created_body,
 )
 
 MAX_IDEMPOTENCY_KEY = 80
@@ -184,12 +185,12 @@ class CaseListCreate(GenericAPIView):
         except ValidationError as exc:
             return Response(field_errors(exc), status=http.HTTP_400_BAD_REQUEST)
         if case.created:
-            return Response(CaseCreatedSerializer(case).data, status=http.HTTP_201_CREATED)
+            return Response(created_body(case), status=http.HTTP_201_CREATED)
         # a retry: the first case, if the caller may see it (an external id is global)
         case = visible_cases(user).select_related("region").filter(pk=case.pk).first()
         if case is None:
             return Response({"detail": _("该外部编号已被另一案件使用。")}, status=http.HTTP_409_CONFLICT)
-        return Response(CaseCreatedSerializer(case).data, status=http.HTTP_200_OK)
+        return Response(created_body(case), status=http.HTTP_200_OK)
 
 
 class CaseDetail(APIView):

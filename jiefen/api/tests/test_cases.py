@@ -240,3 +240,16 @@ def test_cursor_pagination_walks_every_case_once(world, county_api):
     assert pages == 3
     assert sorted(seen) == sorted(Case.objects.values_list("tracking_code", flat=True))
     assert len(seen) == 7
+
+
+@pytest.mark.parametrize("tz", ["Asia/Shanghai", "UTC"])
+def test_hand_built_intake_answer_equals_its_serializer(world, county_api, tz, settings):
+    from django.utils import timezone as tz_module
+
+    from jiefen.api.serializers import CaseCreatedSerializer, created_body
+
+    settings.TIME_ZONE = tz
+    with tz_module.override(tz):
+        county_api.post(LIST, case_data(world, external_source="s", external_id="1"))
+        case = Case.objects.select_related("region").get()
+        assert created_body(case) == CaseCreatedSerializer(case).data
