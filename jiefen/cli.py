@@ -7,6 +7,8 @@
     jiefen demo-data     generate a demo district and cases (--cases N --seed S)
     jiefen load-ladder   copy an example escalation ladder onto a region (--region R)
     jiefen import        import work orders from Excel/CSV (FILE --source S [--dry-run])
+    jiefen load_sources  the default work-order sources and their mappings (--region R)
+    jiefen api_client    issue, rotate, revoke or list API keys for other systems
     jiefen qr-posters    printable A4 QR posters, one per grid (--region CODE)
     jiefen <command>     any other manage.py command (migrate, createsuperuser, …)
 """
@@ -95,9 +97,10 @@ def demo(argv: list[str]) -> int:
     manage("load_defaults")
     if not Case.objects.exists():
         manage("demo_data", "--cases", str(args.cases), "--seed", str(args.seed))
+    key = _demo_api_key()
     ready = time.monotonic() - started
     url = f"http://127.0.0.1:{args.port}/"
-    _print_banner(url, data_dir, ready)
+    _print_banner(url, data_dir, ready, key)
     if args.no_serve:
         return 0
 
@@ -125,7 +128,25 @@ def demo(argv: list[str]) -> int:
     return web.returncode or 0
 
 
-def _print_banner(url: str, data_dir: Path, seconds: float) -> None:
+DEMO_API_CLIENT = "演示接口"
+
+
+def _demo_api_key() -> str:
+    """A key for the demo's API client over the county, new at every start (keys are shown once);
+    and the default work-order sources, for the webhooks and imports."""
+    from jiefen.api.models import ApiClient
+    from jiefen.imports.defaults import load_sources
+    from jiefen.regions.models import Level, Region
+
+    county = Region.objects.filter(level=Level.COUNTY).order_by("path").first()
+    load_sources(region=county)  # the 12345, 110, petition and court sources over the demo county
+    client = ApiClient.objects.filter(name=DEMO_API_CLIENT, revoked_at=None).first()
+    if client is not None:
+        return client.rotate()
+    return ApiClient.issue(DEMO_API_CLIENT, county)[1] if county else ""
+
+
+def _print_banner(url: str, data_dir: Path, seconds: float, key: str = "") -> None:
     from jiefen.demo.district import DEMO_ACCOUNTS, DEMO_PASSWORD
 
     lines = [
@@ -137,6 +158,9 @@ def _print_banner(url: str, data_dir: Path, seconds: float) -> None:
     ]
     for account in DEMO_ACCOUNTS:
         lines.append(f"         {account['username']:<11} {account['role']}（{account['where']}）")
+    if key:
+        lines.append(f"  api:   {url}api/docs/ — key for this run: {key}")
+        lines.append(f"         Open311: {url}open311/v2/discovery.json · QR posters: {url}q/poster/")
     lines.append("  stop:  Ctrl-C")
     print("\n".join(lines), flush=True)
 

@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiefen.cases.models import Attachment, Case, Event, Party, PartyRole, Status
 from jiefen.cases.services import actor_label
@@ -34,7 +35,9 @@ def submit_case(
     the input is bad. A retry returns the first case and creates nothing: the same
     idempotency key (namespace it per caller), or the same external source and id (a work
     order pushed or imported twice). `case.created` tells the caller which it was."""
-    external = (data.get("external_source") or "", data.get("external_id") or "")
+    external = (str(data.get("external_source") or ""), str(data.get("external_id") or ""))
+    if "\x00" in "".join([idempotency_key or "", *external]):
+        raise ValidationError({"external_id": [_("编号中含有非法字符（NUL）。")]})
     existing = already_filed(idempotency_key, *external)
     if existing:
         return existing

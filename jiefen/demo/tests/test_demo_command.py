@@ -1,7 +1,9 @@
 """`jiefen demo` as someone trying Jiefen runs it: an empty folder, one command, then a
 browser. The demo always uses its own embedded SQLite database."""
 
+import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -66,6 +68,12 @@ def test_one_command_gives_a_working_demo_with_an_account_per_role(demo, new_con
     for account in DEMO_ACCOUNTS:
         assert account["username"] in banner
     assert (log.parent / "demo" / "jiefen.sqlite3").exists() or any((log.parent / "demo").glob("*.sqlite3"))
+
+    # the key printed for this run lets another system list the county's cases
+    key = re.search(r"key for this run: (jf_\S+)", banner).group(1)
+    request = urllib.request.Request(f"{url}/api/v1/cases/?page_size=5", headers={"Authorization": f"Token {key}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200 and json.load(response)["results"]
 
     page = new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.goto(f"{url}/accounts/login/")

@@ -95,3 +95,7 @@ def test_a_point_outside_every_outline_of_the_place_is_refused(world):
     assert "所标位置不在“清河区”范围内" in errors["latitude"]
     errors = errors_of(world, region=world.streets[0].pk, latitude="36.61", longitude="117.065")
     assert "不在“东关街道”范围内" in errors["latitude"]  # a point in the other street's community
+
+
+def test_a_nul_character_in_the_senders_reference_is_bad_input(world):
+    assert "非法字符" in errors_of(world, external_source="12345", external_id="GD\x00001")["external_id"]
