@@ -71,13 +71,31 @@ class Command(BaseCommand):
             Case.objects.filter(region_path__startswith=district.county.path, status=Status.CLOSED, follow_ups=None)
             .select_related("item", "region", "center", "origin_center").order_by("-closed_at")[:latest]
         )
-        # and the demo account 'grid' has a few of its own grid's to try the visit form on
-        grids = Membership.objects.filter(user__username="grid", role=Role.GRID_WORKER).values("region")
-        own = (
-            Case.objects.filter(region__in=grids, status=Status.CLOSED, follow_ups=None)
-            .select_related("item", "region", "center", "origin_center").order_by("-closed_at")[:3]
-        )
-        return sum(1 for case in [*closed, *own] if schedule(case, case.closed_at))
+        n = sum(1 for case in closed if schedule(case, case.closed_at))
+        return n + self._follow_ups_for_the_grid_account()
+
+    @staticmethod
+    def _follow_ups_for_the_grid_account(wanted: int = 3) -> int:
+        """The demo account 'grid' has a few visits to try the form on: its own grid's latest
+        closed cases; when its grid has too few (a small or unlucky demo), its community's,
+        handed to it."""
+        from jiefen.followup.models import FollowUp
+        from jiefen.followup.services import schedule
+
+        post = Membership.objects.filter(user__username="grid", role=Role.GRID_WORKER).select_related("region", "user").first()
+        if post is None:
+            return 0
+        closed = (Case.objects.filter(status=Status.CLOSED, follow_ups=None, item__follow_up_days__gt=0)
+                  .select_related("item", "region", "center", "origin_center").order_by("-closed_at"))
+        n = sum(1 for case in closed.filter(region=post.region)[:wanted] if schedule(case, case.closed_at))
+        if n < wanted and post.region.parent_id:
+            for case in closed.filter(region_path__startswith=post.region.parent.path)[:wanted - n]:
+                follow_up = schedule(case, case.closed_at)
+                if follow_up is not None:
+                    FollowUp.objects.filter(pk=follow_up.pk).update(
+                        region=post.region, assignee=post.user, assignee_label=f"{post.user}（{post.region.name}网格员）")
+                    n += 1
+        return n
 
     def _summary(self, district, seconds: float) -> None:
         levels = Counter(Region.objects.filter(path__startswith=district.city.path).values_list("level", flat=True))
