@@ -160,7 +160,7 @@ class SystemRegionField(RegionField):
     def to_python(self, value):
         text = str(value).strip() if value is not None else ""
         if len(text) == 12 and text.isdigit():
-            region = Region.objects.filter(division_code=text).first()
+            region = Region.objects.by_code(text).first()
             if region is None:
                 raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
             return region

@@ -26,6 +26,16 @@ class RegionQuerySet(models.QuerySet):
     def with_center(self) -> RegionQuerySet:
         return self.filter(level__lt=Level.GRID)
 
+    def by_code(self, code) -> RegionQuerySet:
+        """The regions a code given by a person or a system names: a 12-digit division code
+        (行政区划代码), or else a region's id; nothing for anything else."""
+        code = str(code or "").strip()
+        if not code.isdigit():
+            return self.none()
+        if len(code) == 12:
+            return self.filter(division_code=code)
+        return self.filter(pk=int(code)) if len(code) < 12 else self.none()
+
 
 class Region(models.Model):
     """A node of the administrative tree. `path` is a materialized path so that a subtree is

@@ -63,8 +63,7 @@ class Command(BaseCommand):
 
 def _region(value: str) -> Region:
     value = value.strip()
-    region = (Region.objects.filter(division_code=value).first() if len(value) == 12 and value.isdigit()
-              else Region.objects.filter(pk=int(value)).first() if value.isdigit() else None)
+    region = Region.objects.by_code(value).first()
     if region is None:
         region = Region.objects.filter(name=value).first()
     if region is None:

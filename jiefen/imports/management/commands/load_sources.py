@@ -16,8 +16,7 @@ class Command(BaseCommand):
         region = None
         if options["region"]:
             code = options["region"].strip()
-            region = (Region.objects.filter(division_code=code).first()
-                      or (Region.objects.filter(pk=code).first() if code.isdigit() and len(code) < 12 else None))
+            region = Region.objects.by_code(code).first()
             if region is None:
                 raise CommandError(f"No region with division code or id {code!r}.")
         try:

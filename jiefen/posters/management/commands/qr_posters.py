@@ -47,14 +47,10 @@ def find_region(code: str) -> Region:
     code = code.strip()
     if not code.isdigit():
         raise CommandError(f"区域代码应为12位行政区划代码或区域编号 (expected a 12-digit division code or an id, got {code!r}).")
-    if len(code) == 12:
-        found = list(Region.objects.filter(division_code=code))
-        if len(found) > 1:
-            raise CommandError(f"{len(found)} 个区域使用行政区划代码 {code}，请改用区域编号 (use the id): "
-                               + json.dumps({r.pk: r.full_name for r in found}, ensure_ascii=False))
-        if found:
-            return found[0]
-    region = Region.objects.filter(pk=int(code)).first() if len(code) < 12 else None
-    if region is None:
+    found = list(Region.objects.by_code(code))
+    if len(found) > 1:
+        raise CommandError(f"{len(found)} 个区域使用行政区划代码 {code}，请改用区域编号 (use the id): "
+                           + json.dumps({r.pk: r.full_name for r in found}, ensure_ascii=False))
+    if not found:
         raise CommandError(f"找不到区域 {code} (no region with that division code or id).")
-    return region
+    return found[0]
