@@ -27,7 +27,7 @@ from jiefen.cases.scope import visible_cases
 from jiefen.cases.services import ActionError, perform
 from jiefen.cases.workflow import ACTIONS, allowed_actions
 from jiefen.intake.forms import PhotosField, SystemIntakeForm
-from jiefen.intake.services import submit_case
+from jiefen.intake.services import field_messages, submit_case
 from jiefen.lib.codes import normalize_tracking_code
 
 from .models import ApiClient
@@ -71,10 +71,10 @@ IDEMPOTENCY = OpenApiParameter(
 
 
 def field_errors(exc: ValidationError) -> dict:
-    if hasattr(exc, "error_dict"):
-        return {("non_field_errors" if name == "__all__" else name): [str(m) for m in ValidationError(errs).messages]
-                for name, errs in exc.error_dict.items()}
-    return {"non_field_errors": [str(m) for m in exc.messages]}
+    body: dict[str, list[str]] = {}
+    for name, message in field_messages(exc):
+        body.setdefault("non_field_errors" if name == "__all__" else name, []).append(message)
+    return body
 
 
 def plain_data(request) -> dict:

@@ -31,7 +31,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from jiefen.intake.forms import SystemIntakeForm
-from jiefen.intake.services import submit_case
+from jiefen.intake.services import field_messages, submit_case
 
 TARGETS = {
     "description", "external_id", "name", "phone", "address", "latitude", "longitude", "region", "item",
@@ -109,10 +109,8 @@ def column_label(columns: dict[str, list[str]], field: str) -> str:
 def errors_by_column(source, error: ValidationError, columns: dict | None = None, names=None) -> list[tuple[str, str]]:
     """A ValidationError from the mapping or the intake form as (their column, message) pairs."""
     columns = columns if columns is not None else columns_for(source, names)
-    if not hasattr(error, "error_dict"):
-        return [("", m) for m in error.messages]
     return [(attribute_column(columns, m) if field == "attributes" else column_label(columns, field), m)
-            for field, errs in error.error_dict.items() for e in errs for m in e.messages]
+            for field, m in field_messages(error)]
 
 
 def scalar(value) -> str | bool | None:

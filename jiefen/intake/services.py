@@ -47,6 +47,15 @@ def submit_case(
     return create_case(form.cleaned_data, channel=channel, actor=actor, idempotency_key=idempotency_key)
 
 
+def field_messages(error: ValidationError) -> list[tuple[str, str]]:
+    """The (field, message) pairs of the ValidationError submit_case raises, in order; the
+    field is "__all__" for a message about the whole report. Each door names the fields its
+    own way (API field names, Open311 parameters, a file's columns)."""
+    if not hasattr(error, "error_dict"):
+        return [("__all__", str(m)) for m in error.messages]
+    return [(field, str(m)) for field, errors in error.error_dict.items() for e in errors for m in e.messages]
+
+
 def already_filed(idempotency_key: str | None, external_source: str = "", external_id: str = "") -> Case | None:
     case = None
     if idempotency_key:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from jiefen.cases.models import Case, Channel
 from jiefen.intake.forms import IntakeForm, SystemIntakeForm
-from jiefen.intake.services import submit_case
+from jiefen.intake.services import field_messages, submit_case
 from jiefen.taxonomy.models import Item
 
 from .formats import Open311Error
@@ -155,15 +155,11 @@ def _attributes(params) -> dict:
 
 
 def _messages(exc: ValidationError, data: dict) -> list[str]:
-    if not hasattr(exc, "error_dict"):
-        return list(exc.messages)
     rows = []
-    for field, errors in exc.error_dict.items():
+    for field, message in field_messages(exc):
         if field == "region":
             param = "address_id" if data.get("region") else "location"
         else:
             param = PARAMETERS.get(field, field)
-        for error in errors:
-            for message in error.messages:
-                rows.append(message if field == "__all__" else f"{param}: {message}")
+        rows.append(message if field == "__all__" else f"{param}: {message}")
     return rows
