@@ -52,6 +52,11 @@ def visitors_for(case: Case) -> tuple[Region | None, list]:
     return None, []
 
 
+def visitors_label(region: Region, users: list) -> str:
+    names = "、".join(str(u) for u in users[:3]) + ("…" if len(users) > 3 else "")
+    return _("%(names)s（%(grid)s网格员）") % {"names": names, "grid": region.name}
+
+
 def schedule(case: Case, closed_at: dt.datetime) -> FollowUp | None:
     item = case.item if case.item_id else None
     if item is None or not item.follow_up_days or case.follow_ups.pending().exists():
@@ -59,8 +64,7 @@ def schedule(case: Case, closed_at: dt.datetime) -> FollowUp | None:
     due = timezone.localtime(closed_at).date() + dt.timedelta(days=item.follow_up_days)
     region, users = visitors_for(case)
     if users:
-        label = "、".join(str(u) for u in users[:3]) + ("…" if len(users) > 3 else "")
-        label = _("%(names)s（%(grid)s网格员）") % {"names": label, "grid": region.name}
+        label = visitors_label(region, users)
     else:
         center = case.origin_center or case.center
         label = _("%(center)s（待指派）") % {"center": center.display_center}

@@ -80,7 +80,7 @@ class Command(BaseCommand):
         closed cases; when its grid has too few (a small or unlucky demo), its community's,
         handed to it."""
         from jiefen.followup.models import FollowUp
-        from jiefen.followup.services import schedule
+        from jiefen.followup.services import schedule, visitors_label
 
         post = Membership.objects.filter(user__username="grid", role=Role.GRID_WORKER).select_related("region", "user").first()
         if post is None:
@@ -93,7 +93,7 @@ class Command(BaseCommand):
                 follow_up = schedule(case, case.closed_at)
                 if follow_up is not None:
                     FollowUp.objects.filter(pk=follow_up.pk).update(
-                        region=post.region, assignee=post.user, assignee_label=f"{post.user}（{post.region.name}网格员）")
+                        region=post.region, assignee=post.user, assignee_label=visitors_label(post.region, [post.user])[:200])
                     n += 1
         return n
 
