@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     "jiefen.posters",
     "jiefen.notify",
     "jiefen.followup",
+    "jiefen.routing",
+    "jiefen.incidents",
+    "jiefen.warnings",
+    "jiefen.risk",
     "jiefen.demo",
     "jiefen.web",
 ]

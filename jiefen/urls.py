@@ -8,5 +8,9 @@ urlpatterns = [
     path("open311/v2/", include("jiefen.open311.urls")),
     path("hooks/", include("jiefen.imports.urls")),
     path("q/", include("jiefen.posters.urls")),
+    path("routing/", include("jiefen.routing.urls")),
+    path("incidents/", include("jiefen.incidents.urls")),
+    path("warnings/", include("jiefen.warnings.urls")),
+    path("risk/", include("jiefen.risk.urls")),
     path("", include("jiefen.web.urls")),
 ]

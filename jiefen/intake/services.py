@@ -15,6 +15,7 @@ from jiefen.cases.signals import case_changed, event_committed
 from jiefen.lib.codes import new_tracking_code
 
 from .forms import IntakeForm
+from .tasks import judge_new_case
 
 DEFAULT_RESPOND_MINUTES = 30
 
@@ -126,6 +127,7 @@ def create_case(c: dict, *, channel: str, actor=None, idempotency_key: str | Non
                 )
                 case_changed.send(sender=Case, case=case, events=[event])
                 transaction.on_commit(lambda e=event: event_committed.send(sender=Event, event=e))
+                transaction.on_commit(lambda pk=case.pk: judge_new_case.enqueue(pk))
                 case.created = True
                 return case
         except IntegrityError:

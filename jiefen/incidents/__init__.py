@@ -1,0 +1,1 @@
+"""Repeats and same-incident groups, and group-dispute bursts (群体性)."""
