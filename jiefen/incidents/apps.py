@@ -6,3 +6,14 @@ class Config(AppConfig):
     name = "jiefen.incidents"
     label = "incidents"
     verbose_name = _("重复件与群体性")
+
+    def ready(self) -> None:
+        from jiefen.cases import workflow
+        from jiefen.intake.signals import case_received
+
+        from .services import EVENT_LABELS, on_case_received
+
+        case_received.connect(on_case_received, dispatch_uid="incidents-detect")
+        # the timeline and the notifications name this app's events by these labels
+        for name, label in EVENT_LABELS.items():
+            workflow.EVENT_LABELS.setdefault(name, label)
