@@ -5,13 +5,17 @@ Each client acts through a service account of its own: a user with one post (by 
 intake clerk, 受理员) at the client's region. So the one set of rules for who may see and do
 what (jiefen.cases.scope, the workflow table) applies to systems as it does to people, and
 the timeline names the system. The key is shown once when issued; only its hash is kept.
-Revoking a client deactivates its account: its key stops working at once."""
+Revoking a client deactivates its account: its key stops working at once in the process that
+revoked it, and within KEY_CACHE_SECONDS in every other server process (each process keeps
+the clients it has checked, with their posts, for that long: intake at hundreds of cases a
+second then costs no key lookup per request)."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
+import time
 
 from django.conf import settings
 from django.db import models, transaction
@@ -22,6 +26,8 @@ from jiefen.accounts.models import Membership, Role, User
 from jiefen.cases.models import Channel
 
 KEY_PREFIX = "jf_"
+KEY_CACHE_SECONDS = 5.0
+_checked: dict[str, tuple[float, ApiClient]] = {}  # key id → (until, client), per process
 
 
 def _digest(secret: str) -> str:
@@ -81,12 +87,14 @@ class ApiClient(models.Model):
 
     def rotate(self) -> str:
         """A new key for the same client; the old one stops working."""
+        _checked.pop(self.key_id, None)
         secret = secrets.token_urlsafe(32)
         self.key_hash = _digest(secret)
         self.save(update_fields=["key_hash"])
         return f"{KEY_PREFIX}{self.key_id}_{secret}"
 
     def revoke(self) -> None:
+        _checked.pop(self.key_id, None)
         with transaction.atomic():
             self.revoked_at = timezone.now()
             self.save(update_fields=["revoked_at"])
@@ -98,10 +106,23 @@ class ApiClient(models.Model):
         if not key or not key.startswith(KEY_PREFIX) or "_" not in key[len(KEY_PREFIX):]:
             return None
         key_id, secret = key[len(KEY_PREFIX):].split("_", 1)
-        client = cls.objects.select_related("user", "region").filter(key_id=key_id, revoked_at__isnull=True).first()
-        if client is None or not client.user.is_active or not hmac.compare_digest(client.key_hash, _digest(secret)):
+        until, client = _checked.get(key_id, (0.0, None))
+        if client is None or until < time.monotonic():
+            client = cls.objects.select_related("user", "region").filter(key_id=key_id, revoked_at__isnull=True).first()
+            if client is None or not client.user.is_active:
+                _checked.pop(key_id, None)
+                return None
+            client.user.memberships_cached()  # its post, read once with the client
+            _checked[key_id] = (time.monotonic() + KEY_CACHE_SECONDS, client)
+        if not hmac.compare_digest(client.key_hash, _digest(secret)):
             return None
         now = timezone.now()
         if client.last_used_at is None or (now - client.last_used_at).total_seconds() > 60:
             cls.objects.filter(pk=client.pk).update(last_used_at=now)  # at most once a minute
+            client.last_used_at = now
         return client
+
+
+def forget_checked_keys(**kwargs) -> None:
+    """A client, its account or a post changed in this process: check keys afresh."""
+    _checked.clear()

@@ -134,7 +134,7 @@ class IntakeForm(forms.Form):
         region = data.get("region")
         if lat is None or region is None:
             return
-        outlined = next((r for r in reversed(list(region.ancestors())) if r.outline), None)
+        outlined = next((r for r in reversed(region.lineage) if r.outline), None)
         if outlined is not None:
             inside = contains(outlined.outline, lon, lat)
         else:  # no outline at or above the place: the point must fall in one of the outlines below it

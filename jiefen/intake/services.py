@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from jiefen.cases.models import Attachment, Case, Event, Party, PartyRole, Status
 from jiefen.cases.services import actor_label
-from jiefen.cases.signals import case_changed, event_committed
+from jiefen.cases.signals import case_changed
 from jiefen.lib.codes import new_tracking_code
 
 from .forms import IntakeForm
@@ -126,8 +126,8 @@ def create_case(c: dict, *, channel: str, actor=None, idempotency_key: str | Non
                     data={"channel": case.channel}, public=True, created_at=now,
                 )
                 case_changed.send(sender=Case, case=case, events=[event])
-                transaction.on_commit(lambda e=event: event_committed.send(sender=Event, event=e))
-                transaction.on_commit(lambda pk=case.pk: judge_new_case.enqueue(pk))
+                # one queued task does everything that follows a new case (see intake.signals)
+                transaction.on_commit(lambda pk=case.pk, e=event.pk: judge_new_case.enqueue(pk, e))
                 case.created = True
                 return case
         except IntegrityError:

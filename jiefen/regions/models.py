@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -94,6 +95,11 @@ class Region(models.Model):
             paths = paths[:-1]
         return Region.objects.filter(path__in=paths).order_by("path")
 
+    @cached_property
+    def lineage(self) -> list[Region]:
+        """The regions from the top of the tree down to this one, read once per instance."""
+        return list(self.ancestors())
+
     def is_within(self, other: Region) -> bool:
         return self.path.startswith(other.path)
 
@@ -109,13 +115,13 @@ class Region(models.Model):
     def intake_center(self) -> Region:
         """Where the public's reports about this place arrive: the county (district) center,
         the "one exit" of the many doors, or the top of the tree if there is no county."""
-        chain = list(self.ancestors())
+        chain = self.lineage
         counties = [r for r in chain if r.level == Level.COUNTY]
         return counties[-1] if counties else chain[0]
 
     @property
     def full_name(self) -> str:
-        return " / ".join(r.name for r in self.ancestors() if r.level > Level.CITY)
+        return " / ".join(r.name for r in self.lineage if r.level > Level.CITY)
 
 
 class DepartmentType(models.Model):

@@ -90,3 +90,21 @@ def test_command_refuses_bad_input(world):
     with pytest.raises(CommandError, match="no active client"):
         run("revoke", "--name", "nobody")
     assert ApiClient.objects.count() == 1
+
+
+def test_a_key_revoked_by_another_server_process_stops_working_within_the_check_time(world, monkeypatch):
+    import time
+
+    from django.utils import timezone
+
+    from jiefen.api import models
+
+    client, key = ApiClient.issue("12345热线", world.county, channel="12345")
+    assert works(key)
+    now = [time.monotonic()]
+    monkeypatch.setattr(models.time, "monotonic", lambda: now[0])
+    # another process revokes it: no signal reaches this one, which trusts its check briefly
+    ApiClient.objects.filter(pk=client.pk).update(revoked_at=timezone.now())
+    assert works(key)
+    now[0] += models.KEY_CACHE_SECONDS + 0.01
+    assert not works(key)

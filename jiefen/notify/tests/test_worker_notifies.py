@@ -36,3 +36,17 @@ def test_dispatch_reaches_the_department_through_the_worker(database_queue, clie
     assert 'data-testid="unread">1<' in page
     assert case.display_code in client.get("/work/notifications/").content.decode()
     assert 'data-testid="unread"' not in client.get("/work/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_case_queues_one_task_that_tells_its_center(database_queue):
+    world = build_world()
+    case = submit(world)
+    assert DBTaskResult.objects.count() == 1  # the notice and the judgement of the case, together
+    assert not Notification.objects.exists()
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    note = Notification.objects.get(user=world["clerk"])
+    assert case.display_code in note.text
