@@ -66,17 +66,47 @@ def main() -> None:
         headers = {"Authorization": f"Token {key}", "Content-Type": "application/json"}
         log(f"  warm-up, then {args.seconds:.0f} s of intake over {args.connections} connections …")
         asyncio.run(load(port, "/api/v1/cases/", headers, case_body, 3, args.connections))
-        intake = asyncio.run(load(port, "/api/v1/cases/", headers, case_body, args.seconds, args.connections))
+        intake = with_cpu(server.pid, lambda: asyncio.run(
+            load(port, "/api/v1/cases/", headers, case_body, args.seconds, args.connections)))
         log(f"  … and {args.seconds:.0f} s of the bare insert")
-        bare = asyncio.run(load(port, "/bench/bare/", {"Content-Type": "application/json"}, case_body,
-                                args.seconds, args.connections))
+        bare = with_cpu(server.pid, lambda: asyncio.run(
+            load(port, "/bench/bare/", {"Content-Type": "application/json"}, case_body, args.seconds, args.connections)))
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     log(f"  intake {intake['rate']:.0f}/s p50 {intake['p50_ms']:.1f} ms p99 {intake['p99_ms']:.1f} ms "
-        f"({intake['errors']} errors); bare {bare['rate']:.0f}/s p50 {bare['p50_ms']:.1f} ms p99 {bare['p99_ms']:.1f} ms")
+        f"({intake['errors']} errors, {intake['server_cpu_ms']:.2f} ms server CPU each); bare {bare['rate']:.0f}/s "
+        f"p50 {bare['p50_ms']:.1f} ms p99 {bare['p99_ms']:.1f} ms ({bare['server_cpu_ms']:.2f} ms server CPU each)")
     emit({"vendor": "postgresql", "seconds": args.seconds, "connections": args.connections,
           "web_workers": args.workers, "web_threads": args.threads, "intake": intake, "bare": bare})
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children (gunicorn's workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+def with_cpu(server_pid: int, run) -> dict:
+    """Run a load phase; add the server's and the load generator's CPU per answered request,
+    which say more than the rates on a shared machine (cases/s per core = 1000 / server_cpu_ms)."""
+    server_before, own_before = cpu_seconds(server_pid), time.process_time()
+    result = run()
+    n = max(result["requests"], 1)
+    result["server_cpu_ms"] = (cpu_seconds(server_pid) - server_before) * 1000 / n
+    result["generator_cpu_ms"] = (time.process_time() - own_before) * 1000 / n
+    return result
 
 
 def realistic_cases(grids, examples: list[list[str]], n: int = 2000) -> list[dict]:

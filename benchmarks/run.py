@@ -185,6 +185,8 @@ def rows_for(kind: str, r: dict) -> list[tuple]:
             (name, db, "POST /api/v1/cases/ cases/s", i["rate"], "bare insert endpoint /s", b["rate"], i["rate"] / b["rate"]),
             (name, db, "intake p50 ms", i["p50_ms"], "bare p50 ms", b["p50_ms"], i["p50_ms"] / b["p50_ms"]),
             (name, db, "intake p99 ms", i["p99_ms"], "bare p99 ms", b["p99_ms"], i["p99_ms"] / b["p99_ms"]),
+            *([(name, db, "server CPU ms per case", i["server_cpu_ms"], "server CPU ms per bare insert",
+                b["server_cpu_ms"], i["server_cpu_ms"] / b["server_cpu_ms"])] if "server_cpu_ms" in i else []),
         ]
     rows = []
     health = next(p for p in r["pages"] if p["name"] == "healthz")
@@ -232,7 +234,11 @@ def slow_spots(results: list[tuple[str, dict]]) -> list[str]:
                 (f"{i['rate'] / b['rate']:.2f} of the bare insert is under half", i["rate"] < b["rate"] / 2),
             ) if bad]
             if misses:
-                found.append(f"**Intake under load**: {'; '.join(misses)} (the issue's goal).")
+                cpu = (f" The server spent {i['server_cpu_ms']:.1f} ms of CPU per case "
+                       f"({1000 / i['server_cpu_ms']:.0f} cases/s per core at most) and the load generator "
+                       f"{i['generator_cpu_ms']:.1f} ms, on {os.cpu_count()} cores."
+                       if "server_cpu_ms" in i else "")
+                found.append(f"**Intake under load**: {'; '.join(misses)} (the issue's goal).{cpu}")
     return found
 
 
