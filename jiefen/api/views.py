@@ -22,12 +22,12 @@ from rest_framework.views import APIView
 
 from jiefen.accounts.models import Role
 from jiefen.cases import privacy
-from jiefen.cases.models import Attachment, Case, Channel, Party
+from jiefen.cases.models import Case, Channel, Party
 from jiefen.cases.scope import visible_cases
 from jiefen.cases.services import ActionError, perform
 from jiefen.cases.workflow import ACTIONS, allowed_actions
 from jiefen.intake.forms import PhotosField, SystemIntakeForm
-from jiefen.intake.services import field_messages, submit_case
+from jiefen.intake.services import add_photo, field_messages, submit_case
 from jiefen.lib.codes import normalize_tracking_code
 
 from .models import ApiClient
@@ -248,10 +248,7 @@ class CaseAttachments(APIView):
             upload = PhotosField.clean_one(upload)
         except ValidationError as exc:
             return Response({"file": [str(m) for m in exc.messages]}, status=http.HTTP_400_BAD_REQUEST)
-        att = Attachment.objects.create(
-            case=case, file=upload, original_name=upload.name[:200], content_type=upload.content_type,
-            size=upload.size, uploaded_by=request.user,
-        )
+        att = add_photo(case, upload, request.user)
         return Response(AttachmentSerializer(att).data, status=http.HTTP_201_CREATED)
 
 

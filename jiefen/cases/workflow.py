@@ -152,7 +152,8 @@ VISITORS: list[Callable] = []
 SUPERVISION_EVENTS = {"raise_sheet": _("发出督办单"), "urge": _("催办"), "propose_escalation": _("建议提级")}
 
 EVENT_LABELS = (
-    {name: a.label for name, a in (ACTIONS | STEPS).items()} | {"submit": _("提交诉求")} | SUPERVISION_EVENTS
+    {name: a.label for name, a in (ACTIONS | STEPS).items()}
+    | {"submit": _("提交诉求"), "add_photo": _("补充照片")} | SUPERVISION_EVENTS
     | FOLLOW_UP_EVENTS
 )
 PUBLIC_EVENTS = {name for name, a in (ACTIONS | STEPS).items() if a.public} | {"submit"}

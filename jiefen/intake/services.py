@@ -57,6 +57,21 @@ def field_messages(error: ValidationError) -> list[tuple[str, str]]:
     return [(field, str(m)) for field, errors in error.error_dict.items() for e in errors for m in e.messages]
 
 
+def add_photo(case: Case, upload, actor) -> Attachment:
+    """A photo added to a filed case (a checked upload: PhotosField.clean_one), with its line on
+    the timeline, in one transaction."""
+    with transaction.atomic():
+        attachment = Attachment.objects.create(
+            case=case, file=upload, original_name=upload.name[:200],
+            content_type=getattr(upload, "content_type", ""), size=upload.size, uploaded_by=actor,
+        )
+        Event.objects.create(
+            case=case, action="add_photo", actor=actor, actor_label=actor_label(actor, case),
+            data={"attachment": attachment.pk, "name": attachment.original_name},
+        )
+    return attachment
+
+
 def already_filed(idempotency_key: str | None, external_source: str = "", external_id: str = "") -> Case | None:
     case = None
     if idempotency_key:

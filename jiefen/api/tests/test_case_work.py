@@ -117,6 +117,9 @@ def test_upload_a_photo_then_list_and_download_it(world, code, county_api):
     assert download.status_code == 200 and download["Content-Type"] == "image/png"
     assert b"".join(download.streaming_content) == png_bytes()
     assert Attachment.objects.get().uploaded_by == county_api.api_client.user
+    last = county_api.get(f"/api/v1/cases/{code}/events/").json()[-1]
+    assert last["action"] == "add_photo" and last["label"] == "补充照片"
+    assert last["actor"].startswith(county_api.api_client.name)
 
 
 def test_upload_a_fake_image_400_nothing_saved(world, code, county_api):
