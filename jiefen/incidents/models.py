@@ -31,12 +31,12 @@ class DuplicatePolicy(models.Model):
         _("相似度阈值"), default=0.5, help_text=_("文本相似度加各项加分达到此值即提示（0～1）")
     )
     min_text = models.FloatField(
-        _("文本相似度下限"), default=0.3, help_text=_("文本相似度低于此值时，即使其他信息相同也不提示")
+        _("文本相似度下限"), default=0.1, help_text=_("文本相似度低于此值时，即使其他信息相同也不提示")
     )
     item_boost = models.FloatField(_("同一事项加分"), default=0.1)
-    respondent_boost = models.FloatField(_("同一被反映人加分"), default=0.15)
-    address_boost = models.FloatField(_("同一地址加分"), default=0.1)
-    complainant_boost = models.FloatField(_("同一诉求人加分"), default=0.15)
+    respondent_boost = models.FloatField(_("同一被反映人加分"), default=0.25)
+    address_boost = models.FloatField(_("同一地址加分"), default=0.15)
+    complainant_boost = models.FloatField(_("同一诉求人加分"), default=0.25)
     max_candidates = models.PositiveIntegerField(
         _("最多比对案件数"), default=300, help_text=_("相邻范围内最近登记的案件，超出部分不比对")
     )
