@@ -78,12 +78,16 @@ def sheet_number(colour: str, raised_at, pk: int) -> str:
 
 
 class Sheet(models.Model):
-    """A warning, assignment or supervision sheet raised on one clock of one case."""
+    """A warning, assignment or supervision sheet raised on one clock of one case, or, with
+    no clock, a red supervision sheet raised on a case by a risk (an extreme-behaviour signal
+    found by the warnings app), cleared when that risk is handled."""
 
     # A copy of clock.case for the case page's query. The clock's key already guarantees the
     # case exists, so the database checks it once, not twice, on each of the tick's inserts.
     case = models.ForeignKey("cases.Case", models.CASCADE, related_name="sheets", db_constraint=False)
-    clock = models.ForeignKey(Clock, models.CASCADE, related_name="sheets", db_index=False)  # see the unique constraint
+    clock = models.ForeignKey(
+        Clock, models.CASCADE, null=True, blank=True, related_name="sheets", db_index=False
+    )  # see the unique constraint
     colour = models.CharField(_("颜色"), max_length=10, choices=SheetColour.choices)
     reason = models.CharField(_("事由"), max_length=300)
     recipient_role = models.CharField(_("接收岗位"), max_length=20)
@@ -124,6 +128,10 @@ class Sheet(models.Model):
     @property
     def is_open(self) -> bool:
         return self.cleared_at is None
+
+    @property
+    def has_clock(self) -> bool:
+        return self.clock_id is not None
 
 
 class Urging(models.Model):

@@ -1,3 +1,4 @@
+"""Early warning: extreme-behaviour signals in the text and the civil-to-criminal (民转刑) risk score."""
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +7,16 @@ class Config(AppConfig):
     name = "jiefen.warnings"
     label = "warnings"
     verbose_name = _("风险预警")
+
+    def ready(self) -> None:
+        from jiefen.cases import workflow
+        from jiefen.cases.signals import case_changed
+        from jiefen.intake.signals import case_received
+
+        from .services import EVENT_LABELS, on_case_changed, on_case_received
+
+        case_received.connect(on_case_received, dispatch_uid="warnings-new-case")
+        case_changed.connect(on_case_changed, dispatch_uid="warnings-case-changed")
+        # the timeline and the notifications name this app's events (as followup's are named)
+        for action, label in EVENT_LABELS.items():
+            workflow.EVENT_LABELS.setdefault(action, label)

@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "warnings"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.signal_list, name="list"),
+    path("<int:pk>/", views.signal_detail, name="detail"),
+]
