@@ -118,6 +118,19 @@ class ProposalRule(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        for name in ("item_codes", "category_codes", "words"):
+            value = getattr(self, name)
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                errors[name] = _('应为文字列表，如 ["0101", "0102"]。')
+        if self.kind == RuleKind.MATTER and not errors and not (self.item_codes or self.category_codes or self.words):
+            errors["item_codes"] = _("请至少填写事项代码、类别代码或词语中的一项，否则该规则不会生效。")
+        if errors:
+            raise ValidationError(errors)
+
 
 class RiskHistory(models.Model):
     """What happened to an entry: proposed, a case added, accepted, rejected, level changed,

@@ -10,6 +10,7 @@ their grid."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -34,6 +35,8 @@ from .models import (
     RuleKind,
     VisitInterval,
 )
+
+log = logging.getLogger(__name__)
 
 DESK = (Role.CLERK, Role.DISPATCHER, Role.LEADER, Role.ADMIN)
 MAX_NOTE = 1000
@@ -257,8 +260,15 @@ def on_case_received(sender, case: Case, **kwargs) -> None:
 
 
 def on_case_changed(sender, case: Case, events: list[Event], **kwargs) -> None:
-    if any(e.action == "classify" for e in events):
-        propose_from_case(case)
+    """Inside the clerk's classification: a failure here is logged and rolled back to its
+    savepoint, never a refused classification."""
+    if not any(e.action == "classify" for e in events):
+        return
+    try:
+        with transaction.atomic():
+            propose_from_case(case)
+    except Exception:
+        log.exception("risk proposals for case %s failed", case.tracking_code)
 
 
 # ---------------------------------------------------------------- review and levels

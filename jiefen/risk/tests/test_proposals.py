@@ -105,3 +105,27 @@ def test_a_wage_case_proposes_nobody(world, django_capture_on_commit_callbacks):
         case = submit(world)
     advance(world, case, Status.CLOSED)
     assert not RiskPerson.objects.exists()
+
+
+def test_a_broken_rule_never_stops_the_clerk_classifying(world, items, monkeypatch):
+    from jiefen.risk import services
+
+    def broken(case):
+        raise RuntimeError("rule table damaged")
+
+    monkeypatch.setattr(services, "findings_for", broken)
+    case = classify(world, submit(world, description=VIOLENCE, name="刘秀英", phone="13911112222",
+                                  respondent="", group_size=1, amount=""), items["violence"])
+    case.refresh_from_db()
+    assert case.item == items["violence"] and not RiskPerson.objects.exists()
+
+
+def test_a_matter_rule_without_codes_or_words_is_refused_in_the_admin(db):
+    from django.core.exceptions import ValidationError
+
+    from jiefen.risk.models import ProposalRule
+
+    with pytest.raises(ValidationError, match="至少填写"):
+        ProposalRule(name="空规则", level="red", reason="x").full_clean()
+    with pytest.raises(ValidationError, match="文字列表"):
+        ProposalRule(name="坏规则", level="red", reason="x", item_codes="0101").full_clean()
