@@ -41,7 +41,7 @@ def test_a_look_alike_is_not_a_threat(text):
     ("他说要跳楼", "跳楼", "intent"),
     ("我老公又打我", "老公又打我", "stated"),
     ("他扬言要捅死他", "捅死他", "intent"),
-    ("再不给钱我就从楼上跳下去", "从楼上跳", "stated"),
+    ("再不给钱我就从楼上跳下去", "从楼上跳下去", "stated"),
     ("他会不会跳楼", "跳楼", "question"),
     ("我不是不敢跳楼", "跳楼", "double_negation"),
     ("劝他不要跳楼", "跳楼", "dissuaded"),

@@ -36,16 +36,16 @@ def test_a_threat_raises_a_red_sheet_and_tells_the_community_and_center(world, p
     case = judged(description=THREAT)
 
     [signal] = ThreatSignal.objects.filter(case=case)
-    assert signal.kind == "jump" and signal.phrase == "从楼上跳" and signal.is_open
+    assert signal.kind == "jump" and signal.phrase == "从楼上跳下去" and signal.is_open
     assert "再不给钱我就从楼上跳下去" in signal.excerpt
 
     [sheet] = Sheet.objects.filter(case=case)
     assert sheet.colour == SheetColour.RED and sheet.clock is None and sheet.is_open
-    assert "从楼上跳" in sheet.reason and sheet.recipient_role == Role.SUPERVISOR
+    assert "从楼上跳下去" in sheet.reason and sheet.recipient_role == Role.SUPERVISOR
     assert signal.sheet == sheet
 
     event = case.events.get(action="threat_signal")
-    assert not event.public and event.reason.startswith("发现极端行为苗头：“从楼上跳”（跳楼）")
+    assert not event.public and event.reason.startswith("发现极端行为苗头：“从楼上跳下去”（跳楼）")
     assert case.events.filter(action="raise_sheet", data__sheet_id=sheet.pk).exists()
 
     assert told(case) == {"grid_worker", "grid_two", "community_clerk", "clerk", "dispatcher", "leader", "supervisor"}
@@ -133,13 +133,13 @@ def test_the_case_page_shows_the_signal_highlighted(world, judged, client):
     case = judged(description=THREAT)
     client.login(username="clerk", password=PASSWORD)
     page = client.get(f"/cases/{case.tracking_code}/").content.decode()
-    assert '<mark class="threat">从楼上跳</mark>' in page
+    assert '<mark class="threat">从楼上跳下去</mark>' in page
     assert "发现极端行为苗头" in page  # the timeline, by its label
     sheet = Sheet.objects.get(case=case)
     detail = client.get(f"/work/sheets/{sheet.pk}/")
     assert detail.status_code == 404  # the clerk is not the red sheet's recipient
     client.login(username="supervisor", password=PASSWORD)
     detail = client.get(f"/work/sheets/{sheet.pk}/").content.decode()
-    assert "无时限：因风险发出，风险处置后解除" in detail and "从楼上跳" in detail
+    assert "无时限：因风险发出，风险处置后解除" in detail and "从楼上跳下去" in detail
     listing = client.get("/work/sheets/").content.decode()
     assert sheet.number in listing and "（风险预警）" in listing
