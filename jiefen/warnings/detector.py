@@ -104,7 +104,7 @@ class Detector:
         """Every term found, each with whether it is a signal and why."""
         if not text or self._any is None:
             return []
-        text = normalize(text)
+        original, text = text, normalize(text)
         if not self._any.search(text):
             return []
         clauses = _clauses(text)
@@ -118,7 +118,10 @@ class Detector:
                 c_start, c_end = _clause_of(clauses, m.start())
                 clause = text[c_start:max(c_end, m.end())]
                 signal, why = _judge(text[c_start:m.start()], text[m.end():c_end], clause, exclude)
-                found.append(Hit(term.kind, term.term, term.severity, m.group(0), m.start(), m.end(), clause, signal, why))
+                found.append(Hit(
+                    term.kind, term.term, term.severity, original[m.start():m.end()], m.start(), m.end(),
+                    original[c_start:max(c_end, m.end())], signal, why,
+                ))
         found.sort(key=lambda h: (h.start, -h.end))
         return found
 
