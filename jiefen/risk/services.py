@@ -371,16 +371,22 @@ def reject(person: RiskPerson, user, *, reason: str) -> RiskPerson:
     return person
 
 
-def change(person: RiskPerson, user, *, level: str, grid_worker_id, reason: str) -> RiskPerson:
-    """Change an active entry's level or grid worker; a new level reschedules the pending visit."""
+def change(person: RiskPerson, user, *, level: str, grid_worker_id, reason: str,
+           household: str | None = None) -> RiskPerson:
+    """Change an active entry's level, grid worker or household note; a new level reschedules
+    the pending visit."""
     with transaction.atomic():
         person = _locked(person, user)
         if person.status != PersonStatus.ACTIVE:
             raise RiskError(_("只有在册人员可以调整等级或网格员。"), 409)
         level, reason = _level(level), _text(reason, _("调整原因"))
         worker = _grid_worker(person, grid_worker_id)
-        if level == person.level and worker == person.grid_worker:
-            raise RiskError(_("等级和责任网格员都没有改动。"))
+        household = person.household if household is None else _text(household, _("家庭情况"), required=False)[:500]
+        if level == person.level and worker == person.grid_worker and household == person.household:
+            raise RiskError(_("等级、责任网格员和家庭情况都没有改动。"))
+        if household != person.household:
+            _history(person, "household", user, _("家庭情况：%(h)s；%(r)s") % {"h": household or "—", "r": reason})
+            person.household = household
         if worker != person.grid_worker:
             _history(person, "assigned", user, _("责任网格员：%(a)s → %(b)s；%(r)s") % {
                 "a": person.grid_worker or "—", "b": worker, "r": reason})

@@ -114,7 +114,8 @@ def reject(request, pk: int):
 def change(request, pk: int):
     return _act(request, pk, lambda p: services.change(
         p, request.user, level=request.POST.get("level"), grid_worker_id=request.POST.get("grid_worker"),
-        reason=request.POST.get("reason", "")), _("已调整%(name)s的等级或责任网格员。"))
+        reason=request.POST.get("reason", ""), household=request.POST.get("household")),
+        _("已保存对%(name)s的调整。"))
 
 
 @login_required

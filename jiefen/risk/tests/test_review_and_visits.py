@@ -108,6 +108,10 @@ def test_a_level_change_by_the_center_reschedules_and_closing_cancels(world, pro
                     reason="近期多次报警")
     [visit] = proposed.visits.all()
     assert visit.due_date == timezone.localdate() + dt.timedelta(days=7)
+    services.change(proposed, world["leader"], level="red", grid_worker_id=world["grid_worker"].pk,
+                    reason="走访了解", household="与母亲、两个孩子同住；丈夫已搬出。")
+    proposed.refresh_from_db()
+    assert proposed.household.startswith("与母亲") and proposed.history.filter(action="household").exists()
     with pytest.raises(RiskError, match="没有改动"):
         services.change(proposed, world["leader"], level="red", grid_worker_id=world["grid_worker"].pk, reason="x")
     services.close(proposed, world["leader"], reason="已迁出本区")
@@ -135,6 +139,8 @@ def test_another_streets_staff_see_nothing(world, proposed, client):
     page = client.get("/risk/?level=yellow&q=秀英").content.decode()
     assert "刘秀英" in page
     assert "刘秀英" not in client.get("/risk/?level=red").content.decode()
+    assert "刘秀英" in client.get(f"/risk/?region={world.communities[0].pk}").content.decode()
+    assert "刘秀英" not in client.get(f"/risk/?region={world.communities[1].pk}").content.decode()
     login(client, world["hr_handler"])  # a department: nothing
     assert "刘秀英" not in client.get("/risk/").content.decode()
 
@@ -157,3 +163,23 @@ def test_the_nav_shows_proposals_to_the_center(world, proposed, client):
     assert 'data-testid="risk-nav"' in page and '<span class="badge" title="待审核的列管建议">1</span>' in page
     login(client, world["hr_handler"])
     assert 'data-testid="risk-nav"' not in client.get("/work/").content.decode()
+
+
+def test_the_leader_changes_the_level_on_the_persons_page(world, proposed, client):
+    services.accept(proposed, world["clerk"], grid_worker_id=world["grid_worker"].pk)
+    login(client, world["leader"])
+    page = client.get(f"/risk/{proposed.pk}/").content.decode()
+    assert 'data-testid="change-form"' in page and 'data-testid="accept-form"' not in page
+    answer = client.post(f"/risk/{proposed.pk}/change/", {"level": "purple", "grid_worker": world["grid_worker"].pk,
+                                                           "reason": "x"})
+    assert answer.status_code == 400 and "请选择风险等级" in answer.content.decode()
+    answer = client.post(f"/risk/{proposed.pk}/change/", {"level": "red", "grid_worker": world["grid_worker"].pk,
+                                                           "reason": "派出所通报两次出警", "household": "独居"}, follow=True)
+    assert "已保存对刘秀英的调整" in answer.content.decode()
+    proposed.refresh_from_db()
+    assert proposed.level == "red" and proposed.household == "独居"
+    assert proposed.visits.get().due_date == timezone.localdate() + dt.timedelta(days=7)
+    login(client, world["grid_worker"])  # grid workers see the page, not the center's forms
+    page = client.get(f"/risk/{proposed.pk}/").content.decode()
+    assert "刘秀英" in page and 'data-testid="change-form"' not in page
+    assert client.post(f"/risk/{proposed.pk}/close/", {"reason": "x"}).status_code == 403
