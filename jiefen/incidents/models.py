@@ -31,7 +31,7 @@ class DuplicatePolicy(models.Model):
         _("相似度阈值"), default=0.5, help_text=_("文本相似度加各项加分达到此值即提示（0～1）")
     )
     min_text = models.FloatField(
-        _("文本相似度下限"), default=0.1, help_text=_("文本相似度低于此值时，即使其他信息相同也不提示")
+        _("文本相似度下限"), default=0.0, help_text=_("文本相似度低于此值时，即使其他信息相同也不提示")
     )
     item_boost = models.FloatField(_("同一事项加分"), default=0.1)
     respondent_boost = models.FloatField(_("同一被反映人加分"), default=0.25)

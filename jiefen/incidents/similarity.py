@@ -73,13 +73,12 @@ def cosines(text: str, others: list[str]) -> list[float]:
         return []
     counts = _HASHER.transform([text, *others]).tocsr()
     df_bg, n_bg = background()
-    present = counts.copy()
-    present.data[:] = 1
-    df = df_bg + np.asarray(present.sum(axis=0)).ravel()
+    # document frequency of each n-gram present here: the background's plus these texts'
+    columns, local_df = np.unique(counts.indices, return_counts=True)
+    df = df_bg[columns] + local_df
     n = n_bg + counts.shape[0]
-    counts.data = 1 + np.log(counts.data)  # sublinear tf
-    idf = np.log((1 + n) / (1 + df[counts.indices])) + 1
-    counts.data *= idf
+    idf = np.log((1 + n) / (1 + df)) + 1
+    counts.data = (1 + np.log(counts.data)) * idf[np.searchsorted(columns, counts.indices)]  # sublinear tf
     matrix = normalize(counts)
     return [float(v) for v in (matrix[1:] @ matrix[0].T).toarray().ravel()]
 
