@@ -127,7 +127,10 @@ def scan(case: Case, text: str, source: str = Source.DESCRIPTION) -> list[Threat
         return []
     with transaction.atomic():
         # one writer per case at a time: the intake task and a change may read at once
-        case = Case.objects.select_for_update().select_related("center", "origin_center", "region").get(pk=case.pk)
+        case = (
+            Case.objects.select_for_update(of=("self",)).select_related("center", "origin_center", "region")
+            .get(pk=case.pk)
+        )
         known = set(ThreatSignal.objects.filter(case=case).values_list("kind", flat=True))
         new = [h for k, h in found.items() if k not in known]
         if not new:
