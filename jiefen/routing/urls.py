@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "routing"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("queue/", views.queue, name="queue"),
+]
