@@ -17,8 +17,7 @@ class ClassifierVersionAdmin(admin.ModelAdmin):
 
     list_display = ["__str__", "created_at", "active", "trained_on", "accuracy_pct", "macro_f1_pct",
                     "decided", "correction_rate"]
-    exclude = ["model"]
-    readonly_fields = ["number", "created_at", "active", "trained_on", "trained_cases", "trained_examples",
+    fields = readonly_fields = ["number", "created_at", "active", "trained_on", "trained_cases", "trained_examples",
                        "folds", "accuracy", "macro_f1", "category_accuracy", "risk_accuracy", "params",
                        "decision", "correction_rate", "per_class_table"]
 
@@ -59,8 +58,9 @@ class ClassifierVersionAdmin(admin.ModelAdmin):
     def per_class_table(self, obj):
         rows = sorted(obj.per_class.items(), key=lambda kv: (kv[1].get("f1", 0), kv[0]))
         body = format_html_join(
-            "", "<tr><td>{}</td><td>{}</td><td>{:.3f}</td><td>{:.3f}</td><td>{:.3f}</td><td>{}</td></tr>",
-            ((code, c.get("name", ""), c["precision"], c["recall"], c["f1"], c["support"]) for code, c in rows),
+            "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            ((code, c.get("name", ""), f"{c['precision']:.3f}", f"{c['recall']:.3f}", f"{c['f1']:.3f}", c["support"])
+             for code, c in rows),
         )
         return format_html(
             '<table data-testid="per-class"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>F1</th>'

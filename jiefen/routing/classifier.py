@@ -16,7 +16,7 @@ import joblib
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import SGDClassifier
+from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
@@ -88,6 +88,7 @@ class Model:
     params: Params
     hashes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
     default_risk: dict = field(default_factory=dict)
+    calibrator: LogisticRegression | None = None
     _names: np.ndarray | None = None
 
     @property
@@ -104,6 +105,21 @@ class Model:
 
     def predict(self, texts: Sequence[str]) -> list[str]:
         return [str(c) for c in self.pipeline.predict([normalize(t) for t in texts])]
+
+    def predict_with_confidence(self, texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+        """The best class of each text and the linear model's own probability for it."""
+        proba = self.pipeline.predict_proba([normalize(t) for t in texts])
+        best = proba.argmax(axis=1)
+        return [str(c) for c in self.pipeline.classes_[best]], proba[np.arange(len(best)), best]
+
+    def calibrated(self, raw: np.ndarray) -> np.ndarray:
+        """The chance that the best class is right, given the model's own probability for it
+        (a logistic fit on the out-of-fold predictions made while training): the raw
+        probabilities of a one-vs-rest model over many classes are far from it."""
+        raw = np.asarray(raw, dtype=float)
+        if self.calibrator is None:
+            return raw
+        return self.calibrator.predict_proba(_logit(raw).reshape(-1, 1))[:, 1]
 
     def predict_risk(self, texts: Sequence[str], labels: Sequence[str]) -> list[str]:
         """The item's default grade, raised where the risk model reads a more serious one."""
@@ -128,7 +144,7 @@ class Model:
         if self.risk is not None:
             risk = worse(risk, str(self.risk.predict(X)[0]))
         return Guess(
-            label=label, confidence=float(proba[best]), risk=risk,
+            label=label, confidence=float(self.calibrated(np.array([proba[best]]))[0]), risk=risk,
             reasons=self.reason_words(X, best, reasons),
             ranked=[(classes[i], float(proba[i])) for i in order[:5]],
         )
@@ -153,6 +169,20 @@ class Model:
         return chosen
 
 
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def calibrator(raw: Sequence[float], correct: Sequence[bool]) -> LogisticRegression | None:
+    """A monotone map from the raw probability of the best class to the chance it is right,
+    fitted on out-of-fold predictions; None when they are all right or all wrong."""
+    correct = np.asarray(correct, dtype=int)
+    if len(set(correct)) < 2:
+        return None
+    return LogisticRegression(C=1.0).fit(_logit(np.asarray(raw, dtype=float)).reshape(-1, 1), correct)
+
+
 def fit(texts: Sequence[str], labels: Sequence[str], risks: Sequence[str] | None, params: Params,
         default_risk: dict | None = None) -> Model:
     texts = [normalize(t) for t in texts]
@@ -171,14 +201,15 @@ def dumps(model: Model) -> bytes:
     model._names = None
     joblib.dump({
         "pipeline": model.pipeline, "risk": model.risk, "params": model.params.as_dict(),
-        "hashes": model.hashes, "default_risk": model.default_risk,
+        "hashes": model.hashes, "default_risk": model.default_risk, "calibrator": model.calibrator,
     }, buffer, compress=3)
     return buffer.getvalue()
 
 
 def loads(blob: bytes) -> Model:
     d = joblib.load(io.BytesIO(bytes(blob)))
-    return Model(d["pipeline"], d["risk"], Params.from_dict(d["params"]), d["hashes"], d["default_risk"])
+    return Model(d["pipeline"], d["risk"], Params.from_dict(d["params"]), d["hashes"], d["default_risk"],
+                 d.get("calibrator"))
 
 
 # ---------------------------------------------------------------- scores
@@ -211,6 +242,7 @@ def fold_count(labels: Sequence[str], wanted: int) -> int:
 class CrossValidation:
     folds: int
     predicted: list[str]
+    raw_confidence: list[float]
     risk_predicted: list[str] | None
     baseline_predicted: list[str | None] | None  # None where the baseline was not tested
     predict_seconds: float
@@ -230,6 +262,7 @@ def cross_validate(texts: Sequence[str], labels: Sequence[str], params: Params, 
     y = np.asarray(labels)
     n = len(texts)
     predicted = np.empty(n, dtype=object)
+    raw = np.zeros(n)
     risk_predicted = np.empty(n, dtype=object) if risks is not None else None
     base_predicted: np.ndarray | None = np.full(n, None, dtype=object) if baseline is not None else None
     seen = np.isin(np.array([text_hash(t) for t in texts], dtype=np.uint64), baseline.hashes) if baseline else None
@@ -245,9 +278,10 @@ def cross_validate(texts: Sequence[str], labels: Sequence[str], params: Params, 
         fit_seconds += time.perf_counter() - started
         test_texts = [texts[i] for i in test]
         started = time.perf_counter()
-        guesses = model.predict(test_texts)
+        guesses, confidence = model.predict_with_confidence(test_texts)
         predict_seconds += time.perf_counter() - started
         predicted[test] = guesses
+        raw[test] = confidence
         if risk_predicted is not None:
             risk_predicted[test] = model.predict_risk(test_texts, guesses)
         if baseline is not None:
@@ -256,7 +290,7 @@ def cross_validate(texts: Sequence[str], labels: Sequence[str], params: Params, 
                 old = fit([texts[i] for i in own], y[own], None, baseline.params)
                 base_predicted[test] = old.predict(test_texts)
     return CrossValidation(
-        folds=folds, predicted=list(predicted),
+        folds=folds, predicted=list(predicted), raw_confidence=list(raw),
         risk_predicted=list(risk_predicted) if risk_predicted is not None else None,
         baseline_predicted=list(base_predicted) if base_predicted is not None else None,
         predict_seconds=predict_seconds, fit_seconds=fit_seconds,
