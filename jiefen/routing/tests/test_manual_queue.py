@@ -67,6 +67,9 @@ def test_adopting_the_proposal_classifies_the_case_and_counts_as_accepted(strict
     page = client.get(f"/cases/{case.tracking_code}/").content.decode()
     assert 'data-testid="routing-card"' in page and "采用建议" in page and "需人工分类" in page
     assert "分类派单建议" in page and "系统建议：劳动争议与欠薪 / 农民工欠薪" in page  # the timeline entry
+    # the 分类定级 form itself comes preset to the proposal
+    assert f'<option value="{w.wage_item.pk}" selected>' in page and 'data-testid="classify-proposed"' in page
+    assert '<option value="significant" selected>' in page
 
     response = client.post(f"/cases/{case.tracking_code}/act/classify/", {
         "version": case.version, "item": w.wage_item.pk, "risk_grade": "significant"})
