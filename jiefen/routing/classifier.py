@@ -90,6 +90,36 @@ class Model:
     default_risk: dict = field(default_factory=dict)
     calibrator: LogisticRegression | None = None
     _names: np.ndarray | None = None
+    _weights: dict = field(default_factory=dict)
+
+    def _scores(self, which: str, X) -> np.ndarray:
+        """X · coefᵀ + intercept with the coefficients transposed once and kept: sklearn's
+        own decision_function copies the whole coefficient matrix on every call, which costs
+        far more than the product itself for a single text."""
+        model = self.linear if which == "items" else self.risk
+        if which not in self._weights:
+            self._weights[which] = (np.ascontiguousarray(model.coef_.T), model.intercept_)
+        weights, intercept = self._weights[which]
+        scores = np.asarray(X @ weights) + intercept
+        return scores
+
+    def proba(self, X) -> np.ndarray:
+        """The linear model's class probabilities (one-vs-rest logistic, normalized)."""
+        scores = self._scores("items", X)
+        if scores.shape[1] == 1:
+            p = 1 / (1 + np.exp(-scores[:, 0]))
+            return np.column_stack([1 - p, p])
+        prob = 1 / (1 + np.exp(-scores))
+        total = prob.sum(axis=1, keepdims=True)
+        total[total == 0] = 1
+        return prob / total
+
+    def _risk_of(self, X) -> np.ndarray:
+        scores = self._scores("risk", X)
+        classes = self.risk.classes_
+        if scores.shape[1] == 1:
+            return classes[(scores[:, 0] > 0).astype(int)]
+        return classes[scores.argmax(axis=1)]
 
     @property
     def classes(self) -> list[str]:
@@ -108,7 +138,7 @@ class Model:
 
     def predict_with_confidence(self, texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
         """The best class of each text and the linear model's own probability for it."""
-        proba = self.pipeline.predict_proba([normalize(t) for t in texts])
+        proba = self.proba(self.vectorizer.transform([normalize(t) for t in texts]))
         best = proba.argmax(axis=1)
         return [str(c) for c in self.pipeline.classes_[best]], proba[np.arange(len(best)), best]
 
@@ -127,13 +157,13 @@ class Model:
         if self.risk is None:
             return base
         X = self.vectorizer.transform([normalize(t) for t in texts])
-        return [worse(b, str(r)) for b, r in zip(base, self.risk.predict(X), strict=True)]
+        return [worse(b, str(r)) for b, r in zip(base, self._risk_of(X), strict=True)]
 
     def guess(self, text: str, *, reasons: int = 5, labels: Sequence[str] | None = None) -> Guess:
         """The most probable class (among `labels` if given), its probability, the risk
         grade and the character n-grams that weighed most for it (coefficient × tf-idf)."""
         X = self.vectorizer.transform([normalize(text)])
-        proba = self.linear.predict_proba(X)[0]
+        proba = self.proba(X)[0]
         classes = self.classes
         order = [i for i in np.argsort(-proba) if labels is None or classes[i] in labels]
         if not order:
@@ -142,7 +172,7 @@ class Model:
         label = classes[best]
         risk = self.default_risk.get(label, "general")
         if self.risk is not None:
-            risk = worse(risk, str(self.risk.predict(X)[0]))
+            risk = worse(risk, str(self._risk_of(X)[0]))
         return Guess(
             label=label, confidence=float(self.calibrated(np.array([proba[best]]))[0]), risk=risk,
             reasons=self.reason_words(X, best, reasons),
@@ -198,7 +228,6 @@ def fit(texts: Sequence[str], labels: Sequence[str], risks: Sequence[str] | None
 
 def dumps(model: Model) -> bytes:
     buffer = io.BytesIO()
-    model._names = None
     joblib.dump({
         "pipeline": model.pipeline, "risk": model.risk, "params": model.params.as_dict(),
         "hashes": model.hashes, "default_risk": model.default_risk, "calibrator": model.calibrator,

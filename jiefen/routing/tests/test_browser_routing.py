@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 def test_clerk_adopts_a_proposal_from_the_queue(new_context, live_server, live_world, screenshot):
     w = live_world
     give_examples(w)
-    RoutingPolicy.objects.create(confidence_threshold=0.99)
+    RoutingPolicy.objects.create(confidence_threshold=1.0)  # every proposal to the queue
     case = submit(w, description=WAGE_TEXT)
     assert Proposal.objects.get(case=case).needs_manual
 

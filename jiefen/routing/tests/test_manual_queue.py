@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def strict(world):
     give_examples(world)
-    RoutingPolicy.objects.create(confidence_threshold=0.99)
+    RoutingPolicy.objects.create(confidence_threshold=1.0)  # every proposal to the queue
     return world
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from jiefen.cases.models import Status
+from jiefen.cases.services import perform
 from jiefen.routing.models import ClassifierVersion, RoutingPolicy
 from jiefen.routing.services import propose
 from jiefen.testing.factories import advance, submit
@@ -26,18 +27,23 @@ def classifier(*args) -> str:
 def test_train_on_demo_like_cases_scores_per_class_and_activates_the_new_version(world):
     give_examples(world)
     examples = default_examples()
-    for item, code, category in ((world.wage_item, "0501", "05"), (world.property_item, "0601", "06")):
-        for text in demo_texts(examples[code], category, 6):
-            advance(world, submit(world, description=text), Status.CLOSED, item=item)
+    for item, code, category in ((world.wage_item, "0501", "05"), (world.property_item, "0601", "06"),
+                                 (world.immediate_item, "0201", "02"), (world.committed_item, "0604", "06")):
+        for k, text in enumerate(demo_texts(examples[code], category, 5)):
+            case = submit(world, description=text)
+            if k < 2 and item in (world.wage_item, world.property_item):  # closed cases …
+                advance(world, case, Status.CLOSED, item=item)
+            else:  # … and cases a clerk has classified are labelled
+                perform(case, "classify", world["clerk"], data={"item": item.pk})
 
     out = classifier("train")
-    assert "训练数据：49 条（案件 12，示例 37），4 个事项" in out
+    assert "训练数据：77 条（案件 20，示例 57），4 个事项" in out
     # v1 was trained from the examples alone when the first case came in (day one)
     assert ClassifierVersion.objects.get(number=1).trained_cases == 0
-    assert "同一折上比较（49 条）" in out and "不差于启用中的 v1" in out
+    assert "同一折上比较（77 条）" in out and "不差于启用中的 v1" in out
     v = ClassifierVersion.objects.get(active=True)
-    assert (v.number, v.trained_on, v.trained_cases, v.classes) == (2, 49, 12, ["0201", "0501", "0601", "0602"])
-    assert v.per_class["0501"]["support"] == 16 and v.per_class["0501"]["name"] == "劳动争议与欠薪 / 农民工欠薪"
+    assert (v.number, v.trained_on, v.trained_cases, v.classes) == (2, 77, 20, ["0201", "0501", "0601", "0602"])
+    assert v.per_class["0501"]["support"] == 20 and v.per_class["0501"]["name"] == "劳动争议与欠薪 / 农民工欠薪"
     assert 0.6 < v.macro_f1 <= 1 and 0.6 < v.accuracy <= 1 and v.risk_accuracy is not None
     assert propose(WAGE_TEXT).item == world.wage_item
     assert "* v2" in classifier("list")
