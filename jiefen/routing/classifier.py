@@ -191,7 +191,7 @@ class Model:
             if contributions[k] <= 0 or len(chosen) >= n:
                 break
             term = self._names[row.indices[k]].strip()
-            if len(term) < 2 or not any(ch.isalnum() for ch in term):
+            if len(term) < 2 or not term.isalnum():  # a lone character, or punctuation in it
                 continue
             if any(term in c or c in term for c in chosen):
                 continue
