@@ -46,8 +46,8 @@ def text_hash(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(normalize(text).encode(), digest_size=8).digest(), "little")
 
 
-def _linear(alpha: float) -> SGDClassifier:
-    return SGDClassifier(loss="log_loss", alpha=alpha, max_iter=30, tol=1e-4, random_state=SEED)
+def _linear(alpha: float, **options) -> SGDClassifier:
+    return SGDClassifier(loss="log_loss", alpha=alpha, max_iter=30, tol=1e-4, random_state=SEED, **options)
 
 
 def _vectorizer(params: Params) -> TfidfVectorizer:
@@ -221,7 +221,8 @@ def fit(texts: Sequence[str], labels: Sequence[str], risks: Sequence[str] | None
     risk = None
     if risks is not None and len(set(risks)) > 1:
         X = pipeline.named_steps["tfidf"].transform(texts)
-        risk = _fit_quietly(_linear(params.alpha), X, list(risks))
+        # serious grades are rare and missing one costs more than a false alarm: balanced weights
+        risk = _fit_quietly(_linear(params.alpha, class_weight="balanced"), X, list(risks))
     hashes = np.array(sorted({text_hash(t) for t in texts}), dtype=np.uint64)
     return Model(pipeline, risk, params, hashes, dict(default_risk or {}))
 
