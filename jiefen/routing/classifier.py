@@ -89,6 +89,7 @@ class Model:
     hashes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
     default_risk: dict = field(default_factory=dict)
     calibrator: LogisticRegression | None = None
+    ceiling: float = 1.0  # when every out-of-fold prediction was right: (n + 1) / (n + 2)
     _names: np.ndarray | None = None
     _weights: dict = field(default_factory=dict)
 
@@ -148,7 +149,7 @@ class Model:
         probabilities of a one-vs-rest model over many classes are far from it."""
         raw = np.asarray(raw, dtype=float)
         if self.calibrator is None:
-            return raw
+            return np.minimum(raw, self.ceiling)
         return self.calibrator.predict_proba(_logit(raw).reshape(-1, 1))[:, 1]
 
     def predict_risk(self, texts: Sequence[str], labels: Sequence[str]) -> list[str]:
@@ -232,6 +233,7 @@ def dumps(model: Model) -> bytes:
     joblib.dump({
         "pipeline": model.pipeline, "risk": model.risk, "params": model.params.as_dict(),
         "hashes": model.hashes, "default_risk": model.default_risk, "calibrator": model.calibrator,
+        "ceiling": model.ceiling,
     }, buffer, compress=3)
     return buffer.getvalue()
 
@@ -239,7 +241,7 @@ def dumps(model: Model) -> bytes:
 def loads(blob: bytes) -> Model:
     d = joblib.load(io.BytesIO(bytes(blob)))
     return Model(d["pipeline"], d["risk"], Params.from_dict(d["params"]), d["hashes"], d["default_risk"],
-                 d.get("calibrator"))
+                 d.get("calibrator"), d.get("ceiling", 1.0))
 
 
 # ---------------------------------------------------------------- scores

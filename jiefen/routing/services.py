@@ -133,7 +133,10 @@ def train(*, force: bool = False, rows: Rows | None = None, say: Callable[[str],
         decision = decision % {"v": current.number, "new": same["macro_f1"], "old": active_scores["macro_f1"]}
 
     model = clf.fit(rows.texts, rows.labels, rows.risks, params, rows.default_risk)
-    model.calibrator = clf.calibrator(cv.raw_confidence, [p == t for p, t in zip(cv.predicted, rows.labels, strict=True)])
+    right = [p == t for p, t in zip(cv.predicted, rows.labels, strict=True)]
+    model.calibrator = clf.calibrator(cv.raw_confidence, right)
+    if all(right):  # nothing to calibrate on: no more sure than the rule of succession allows
+        model.ceiling = (len(right) + 1) / (len(right) + 2)
     with transaction.atomic():
         number = (ClassifierVersion.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 1
         version = ClassifierVersion.objects.create(
