@@ -10,6 +10,9 @@
     jiefen load_sources  the default work-order sources and their mappings (--region R)
     jiefen api_client    issue, rotate, revoke or list API keys for other systems
     jiefen qr-posters    printable A4 QR posters, one per grid (--region CODE)
+    jiefen classifier    train, evaluate, list or activate the case classifier
+    jiefen judge         judge existing cases as if new (proposals, repeats, warnings)
+    jiefen outside_records  import court, police and review records (FILE --kind K)
     jiefen <command>     any other manage.py command (migrate, createsuperuser, …)
 """
 
@@ -97,6 +100,7 @@ def demo(argv: list[str]) -> int:
     manage("load_defaults")
     if not Case.objects.exists():
         manage("demo_data", "--cases", str(args.cases), "--seed", str(args.seed))
+        manage("judge")  # the generated cases still 待受理 get their proposals and warnings
     key = _demo_api_key()
     ready = time.monotonic() - started
     url = f"http://127.0.0.1:{args.port}/"
