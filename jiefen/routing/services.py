@@ -259,22 +259,44 @@ def place_name(region: Region) -> str:
     return (streets[-1] if streets else chain[-1]).name
 
 
+def place_of(case: Case) -> tuple[Region, bool]:
+    """Where the matter happens, as precisely as the case tells: its region, or, when that
+    is coarser than a community, the deepest region under it that holds the case's point or
+    is named in its address or description. The flag says whether it was refined."""
+    from jiefen.regions.locate import region_at, region_named
+
+    region = case.region
+    if region.level >= Level.COMMUNITY:
+        return region, False
+    found = None
+    if case.latitude is not None and case.longitude is not None:
+        found = region_at(case.longitude, case.latitude, region)
+    if found is None or found.pk == region.pk:
+        found = region_named(f"{case.address} {case.description}", within=region)
+    if found is not None and found.pk != region.pk and found.is_within(region):
+        return found, True
+    return region, False
+
+
 def route(item: Item, case: Case) -> Route:
     """The concrete holder for an item over the case's place: the active department of the
     item's type at the place or its nearest ancestor; else the place's street center below
     the case's center; else the case's center."""
-    chain = list(case.region.ancestors())
+    place, refined = place_of(case)
+    chain = list(place.ancestors())
     depth = {r.pk: len(r.path) for r in chain}
     departments = Department.objects.filter(active=True, type_id=item.department_type_id, region_id__in=depth)
     department = max(departments, key=lambda d: (depth[d.region_id], -d.pk), default=None)
     kind = item.department_type.name
-    where = place_name(case.region)
+    where = place_name(place)
+    if refined:
+        where = _("%(place)s（据地址判断）") % {"place": where}
     if department is not None:
         reason = _("事项对应%(kind)s，发生地在%(place)s") % {"kind": kind, "place": where}
         return Route(department, None, reason)
     street = next((r for r in reversed(chain) if r.level == Level.STREET), None)
     if street is not None and street.pk != case.center_id and street.is_within(case.center):
-        reason = _("本地未设%(kind)s，由发生地%(place)s属地办理") % {"kind": kind, "place": street.name}
+        reason = _("本地未设%(kind)s，由发生地%(place)s属地办理") % {"kind": kind, "place": where}
         return Route(None, street, reason)
     return Route(None, case.center, _("本地未设%(kind)s，由本中心办理") % {"kind": kind})
 

@@ -58,3 +58,16 @@ def test_route_prefers_the_department_nearest_the_place_and_falls_back_to_the_st
     case.region = orphan
     r = route(world.immediate_item, case)
     assert r.center == case.center and "由本中心办理" in r.reason
+
+
+def test_a_case_filed_against_the_county_is_routed_by_the_place_its_address_names(world):
+    give_examples(world)
+    street_hr = DepartmentFactory(name="东关街道劳动保障所", type=world.hr.type, region=world.streets[0])
+    case = submit(world, description=WAGE_TEXT, region=world.county.pk, address="东关街道幸福路18号工地")
+    p = Proposal.objects.get(case=case)
+    assert p.department == street_hr
+    assert "建议派往 东关街道劳动保障所（事项对应人社局，发生地在东关街道（据地址判断））" in (
+        case.events.get(action="propose_classification").reason)
+
+    nowhere = submit(world, description=WAGE_TEXT, region=world.county.pk, address="某某路1号")
+    assert Proposal.objects.get(case=nowhere).department == world.hr  # nothing named: the county's
