@@ -140,7 +140,7 @@ class Proposal(models.Model):
 
     @property
     def confidence_percent(self) -> int:
-        return round(self.confidence * 100)
+        return int(self.confidence * 100)  # floor: 99.6% below a 100% threshold shows as 99%
 
     @property
     def route_label(self) -> str:

@@ -219,7 +219,7 @@ class Proposal:
 
     @property
     def confidence_percent(self) -> int:
-        return round(self.confidence * 100)
+        return int(self.confidence * 100)  # floor: 99.6% below a 100% threshold shows as 99%
 
 
 def propose(text: str) -> Proposal | None:
