@@ -113,10 +113,13 @@ def train(*, force: bool = False, rows: Rows | None = None, say: Callable[[str],
     risk_accuracy = clf.scores(rows.risks, cv.risk_predicted)["accuracy"] if cv.risk_predicted else None
 
     active_scores = None
+    tested = [i for i, p in enumerate(cv.baseline_predicted or []) if p is not None]
     if current is None:
         activate_it, decision = True, _("尚无启用的版本，启用本版本。")
+    elif not tested:
+        activate_it, decision = True, _("启用中的 v%(v)d 的训练文本已几乎不在今天的数据中，无法同折比较，启用新版本。") % {
+            "v": current.number}
     else:
-        tested = [i for i, p in enumerate(cv.baseline_predicted) if p is not None]
         truth = [rows.labels[i] for i in tested]
         active_scores = clf.scores(truth, [cv.baseline_predicted[i] for i in tested])
         same = clf.scores(truth, [cv.predicted[i] for i in tested])

@@ -90,3 +90,14 @@ def test_errors_are_plain(world):
     with pytest.raises(CommandError, match="没有版本 v7"):
         classifier("activate", "7")
     assert "还没有训练过分类模型" in classifier("list")
+
+
+def test_a_version_whose_texts_are_all_gone_is_replaced(world):
+    give_examples(world)
+    classifier("train")
+    for item in (world.wage_item, world.property_item, world.immediate_item, world.committed_item):
+        item.examples = [f"{text}（修订）" for text in item.examples]  # every example rewritten
+        item.save()
+    out = classifier("train")
+    assert "无法同折比较，启用新版本" in out
+    assert ClassifierVersion.objects.get(active=True).number == 2
