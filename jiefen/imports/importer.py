@@ -51,8 +51,33 @@ class Row:
     tracking_code: str = ""
 
 
+class CheckedRows:
+    """What planning a file's import found, for any importer whose report has `rows` (each
+    with a status and (column, message) errors) and `file_errors`."""
+
+    rows: list
+    file_errors: list[str]
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.rows if r.status == status)
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_errors and not self.count(BAD)
+
+    def errors(self) -> list[dict]:
+        """Every reason, file-level first: [{"row", "column", "message"}]."""
+        out = [{"row": None, "column": "", "message": m} for m in self.file_errors]
+        for row in self.rows:
+            out.extend({"row": row.number, "column": c, "message": m} for c, m in row.errors)
+        return out
+
+    def file_problem(self) -> str:
+        return _("文件无法导入：%(reason)s") % {"reason": "；".join(self.file_errors)}
+
+
 @dataclass
-class Report:
+class Report(CheckedRows):
     source: object
     file_name: str
     rows: list[Row] = field(default_factory=list)
@@ -60,9 +85,6 @@ class Report:
     header: list[str] = field(default_factory=list)
     committed: bool = False
     created: int = 0
-
-    def count(self, status: str) -> int:
-        return sum(1 for r in self.rows if r.status == status)
 
     @property
     def new(self) -> int:
@@ -76,20 +98,9 @@ class Report:
     def bad(self) -> int:
         return self.count(BAD)
 
-    @property
-    def ok(self) -> bool:
-        return not self.file_errors and not self.count(BAD)
-
-    def errors(self) -> list[dict]:
-        """Every reason, file-level first: [{"row", "column", "message"}]."""
-        out = [{"row": None, "column": "", "message": m} for m in self.file_errors]
-        for row in self.rows:
-            out.extend({"row": row.number, "column": c, "message": m} for c, m in row.errors)
-        return out
-
     def summary(self) -> str:
         if self.file_errors:
-            return _("文件无法导入：%(reason)s") % {"reason": "；".join(self.file_errors)}
+            return self.file_problem()
         if self.committed:
             return _("新增%(new)d条，已导入过%(existing)d条，错误%(bad)d条。") % {
                 "new": self.created, "existing": self.existing, "bad": self.bad}

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jiefen.imports.importer import FileError, read_table
+from jiefen.imports.importer import BAD, EXISTING, NEW, CheckedRows, FileError, read_table
 from jiefen.imports.mapping import parse_time, scalar
 from jiefen.lib.personal import normalize_phone, validate_id_number, validate_phone
 
@@ -36,7 +36,6 @@ LABELS = {
     "source_ref": "来源编号", "name": "姓名", "id_number": "身份证号", "phone": "联系电话", "occurred_on": "日期",
     "title": "案由/事由", "organ": "机关", "result": "结果", "summary": "摘要",
 }
-NEW, EXISTING, BAD = "new", "existing", "bad"
 CHUNK = 500
 
 
@@ -64,7 +63,7 @@ class Row:
 
 
 @dataclass
-class Report:
+class Report(CheckedRows):
     kind: str
     file_name: str
     rows: list[Row] = field(default_factory=list)
@@ -74,22 +73,9 @@ class Report:
     matched_parties: int = 0
     matched_entries: int = 0
 
-    def count(self, status: str) -> int:
-        return sum(1 for r in self.rows if r.status == status)
-
-    @property
-    def ok(self) -> bool:
-        return not self.file_errors and not self.count(BAD)
-
-    def errors(self) -> list[dict]:
-        out = [{"row": None, "column": "", "message": m} for m in self.file_errors]
-        for row in self.rows:
-            out.extend({"row": row.number, "column": c, "message": m} for c, m in row.errors)
-        return out
-
     def summary(self) -> str:
         if self.file_errors:
-            return _("文件无法导入：%(reason)s") % {"reason": "；".join(self.file_errors)}
+            return self.file_problem()
         counts = {"new": self.created if self.committed else self.count(NEW), "existing": self.count(EXISTING),
                   "bad": self.count(BAD)}
         if self.committed:
