@@ -34,12 +34,13 @@ class Resident:
 
 
 class System:
-    """The platform itself, acting on a rule an administrator set (the escalation ladder):
-    it may only escalate, and its events carry no user."""
+    """The platform itself, acting on a rule an administrator set: it may escalate (the
+    escalation ladder) and raise a case's risk grade (an early-warning signal in its words),
+    nothing else; its events carry no user."""
 
     is_authenticated = False
     is_superuser = False
-    may = frozenset({"escalate"})
+    may = frozenset({"escalate", "set_risk"})
 
     def __str__(self) -> str:
         return str(_("系统"))

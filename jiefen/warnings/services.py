@@ -28,11 +28,14 @@ from django.utils.translation import gettext_lazy
 from jiefen.accounts.models import Role
 from jiefen.cases.models import Case, Event, MediationOutcome, MediationSession, Party, PartyRole
 from jiefen.cases.scope import can_see, visible_cases
+from jiefen.cases.services import perform
 from jiefen.cases.signals import event_committed
+from jiefen.cases.workflow import System
 from jiefen.notify.models import Notification
 from jiefen.regions.models import Level as RegionLevel
 from jiefen.regions.models import Region
 from jiefen.sla.sheet_models import Sheet, SheetColour
+from jiefen.taxonomy.models import RiskGrade
 
 from .detector import Detector, Hit, Term
 from .models import (
@@ -43,6 +46,7 @@ from .models import (
     RiskScore,
     ScoreFactor,
     ScorePolicy,
+    Severity,
     Source,
     ThreatSignal,
     WarningTerm,
@@ -156,7 +160,41 @@ def scan(case: Case, text: str, source: str = Source.DESCRIPTION) -> list[Threat
         })
         events = [event] + ([sheet_event] if sheet_event else [])
         transaction.on_commit(lambda: [event_committed.send(sender=Event, event=e) for e in events])
+        transaction.on_commit(lambda pk=case.pk: _raise_risk_later(pk))
     return signals
+
+
+def _raise_risk_later(case_id: int) -> None:
+    from .tasks import raise_risk_after_signal
+
+    raise_risk_after_signal.enqueue(case_id)
+
+
+GRADE_ORDER = [RiskGrade.GENERAL, RiskGrade.SIGNIFICANT, RiskGrade.MAJOR]
+
+
+def grade_for(severity: int) -> str:
+    """The risk grade an extreme-behaviour signal calls for: 重大 for a grave one, else 较大."""
+    return RiskGrade.MAJOR if severity >= Severity.GRAVE else RiskGrade.SIGNIFICANT
+
+
+def raise_risk_grade(case_id: int) -> str | None:
+    """After a signal has been committed: raise the open case's risk grade to what its gravest
+    signal calls for, through the transition function as the System (the timeline says so and
+    why). Never lowers a grade a person set; returns the new grade, or None."""
+    case = Case.objects.filter(pk=case_id).first()
+    if case is None or not case.is_open:
+        return None
+    signals = list(ThreatSignal.objects.filter(case=case).order_by("-severity", "pk"))
+    if not signals:
+        return None
+    wanted = grade_for(signals[0].severity)
+    if GRADE_ORDER.index(wanted) <= GRADE_ORDER.index(case.risk_grade):
+        return None
+    said = "；".join(dict.fromkeys(f"“{s.phrase}”（{kind_label(s.kind)}）" for s in signals))
+    perform(case, "set_risk", System(), data={"risk_grade": wanted},
+            reason=(_("发现极端行为苗头：%(said)s，风险等级自动调高。") % {"said": said})[:2000])
+    return wanted
 
 
 def _red_sheet(case: Case, said: str, now: dt.datetime) -> tuple[Sheet, Event | None]:

@@ -143,3 +143,27 @@ def test_the_case_page_shows_the_signal_highlighted(world, judged, client):
     assert "无时限：因风险发出，风险处置后解除" in detail and "从楼上跳下去" in detail
     listing = client.get("/work/sheets/").content.decode()
     assert sheet.number in listing and "（风险预警）" in listing
+
+
+def test_a_threat_raises_the_risk_grade_through_the_workflow_never_lowers_it(world, judged):
+    case = judged(description=THREAT)
+    case.refresh_from_db()
+    assert case.risk_grade == "major"
+    event = case.events.get(action="set_risk")
+    assert event.actor is None and event.actor_label == "系统"
+    assert event.data == {"risk_grade": "major", "before": "general"}
+    assert "从楼上跳下去" in event.reason and "自动调高" in event.reason
+
+    calm = judged(description="楼上邻居装修天天打电钻，吵得孩子没法写作业，希望社区协调一下。")
+    calm.refresh_from_db()
+    assert calm.risk_grade == "general" and not calm.events.filter(action="set_risk").exists()
+
+
+def test_the_system_may_raise_a_grade_but_not_take_other_actions(world):
+    from jiefen.cases.services import ActionError
+    from jiefen.cases.workflow import System
+    from jiefen.testing.factories import submit
+
+    case = submit(world)
+    with pytest.raises(ActionError):
+        perform(case, "accept", System())
