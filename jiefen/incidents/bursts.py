@@ -2,7 +2,8 @@
 
 Each active `BurstRule` names a subject (the same item, respondent or employer, address, or a
 similar text), a scope level (e.g. the street) and a window. When a new case brings the
-count of matching cases in its scope region within the window to the rule's minimum, a
+count of matching cases in its scope region within the window (from as many different
+complainants: one person filing five times is not a group) to the rule's minimum, a
 `GroupWarning` is raised once, listing the cases, with a non-public event on each and an
 in-app notification to the leaders and dispatchers of the centers over the place; a later
 matching case joins the open warning instead of raising another."""
@@ -74,6 +75,17 @@ def matching_cases(rule: BurstRule, case: Case, scope: Region, since: dt.datetim
     return "", "", []
 
 
+def reporters(ids: list[int]) -> int:
+    """How many different people the cases come from: one complainant filing several times
+    counts once (by phone, else ID number); an anonymous case counts as one person."""
+    seen: dict[int, str] = {}
+    for case_id, phone, id_number in Party.objects.filter(case_id__in=ids, role=PartyRole.COMPLAINANT).values_list(
+            "case_id", "phone", "id_number"):
+        if phone or id_number:
+            seen.setdefault(case_id, phone or id_number)
+    return len(set(seen.values())) + sum(1 for pk in ids if pk not in seen)
+
+
 def _open_warning(rule: BurstRule, scope: Region, key: str, ids: list[int]) -> GroupWarning | None:
     open_ = GroupWarning.objects.filter(rule=rule, region=scope, status=WarningStatus.OPEN)
     if rule.subject == Subject.TEXT:  # the cluster joins the open warning holding any of its cases
@@ -102,7 +114,7 @@ def check_bursts(case: Case, now: dt.datetime | None = None) -> list[GroupWarnin
             if warning is not None:
                 _join(warning, case, now)
                 touched.append(warning)
-            elif len(ids) >= rule.min_cases:
+            elif reporters(ids) >= rule.min_cases:
                 try:
                     with transaction.atomic():
                         warning = _raise(rule, scope, key, label, ids, case, now)

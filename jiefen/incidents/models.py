@@ -155,7 +155,9 @@ class BurstRule(models.Model):
         _("统计范围"), choices=Level.choices, default=Level.STREET
     )
     window_hours = models.PositiveIntegerField(_("时间窗(小时)"), default=72)
-    min_cases = models.PositiveIntegerField(_("案件数下限"), default=5)
+    min_cases = models.PositiveIntegerField(
+        _("案件数下限"), default=5, help_text=_("同一诉求人多次反映只算一件")
+    )
     text_threshold = models.FloatField(
         _("文本相似度阈值"), default=0.5, help_text=_("仅“相似诉求”使用")
     )

@@ -113,3 +113,14 @@ def test_totals_are_the_cases_own(world, judged, rules):
         wage_case(world, judged, n)
     t = totals(GroupWarning.objects.get())
     assert t["people"] == 130 and t["amount"] == Decimal("3050000.00")
+
+
+def test_one_person_filing_again_and_again_is_not_a_group(world, judged, rules):
+    for n in range(5):
+        judged(world, description=TEXTS[n], region=world.grids[0].pk, respondent=EMPLOYER, name="工人甲",
+               phone="13900001111", address="")
+    assert not GroupWarning.objects.exists()  # five cases, one complainant
+    for n in range(4):
+        wage_case(world, judged, n)
+    [warning] = GroupWarning.objects.all()  # now five different people
+    assert warning.cases.count() == 9
