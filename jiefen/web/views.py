@@ -35,6 +35,7 @@ from jiefen.lib.codes import normalize_tracking_code
 from jiefen.lib.personal import normalize_phone
 from jiefen.notify.models import Notification
 from jiefen.regions.models import Department, Region
+from jiefen.routing.services import route
 from jiefen.sla.clocks import clock_rows
 from jiefen.taxonomy.models import Category, Item, RiskGrade
 
@@ -289,10 +290,11 @@ def _action_options(case: Case, names: set[str]) -> dict:
         options["centers"] = [
             r for r in case.region.ancestors() if r.has_center and r.is_within(holder) and r.pk != holder.pk
         ]
-        if case.item_id:
-            options["suggested"] = next(
-                (d for d in options["departments"] if d.type_id == case.item.department_type_id), None
-            )
+        if case.item_id:  # the routing rule's answer for the item the case holds now
+            routed = route(case.item, case)
+            options["suggested"] = next((d for d in options["departments"] if d == routed.department), None)
+            options["suggested_center"] = next((r for r in options["centers"] if r == routed.center), None)
+            options["route_reason"] = routed.reason
     if "assign_leader" in names:
         paths = [r.pk for r in case.region.ancestors()]
         options["leaders"] = Membership.objects.filter(role=Role.LEADER, region_id__in=paths).select_related("user", "region")
