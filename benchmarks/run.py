@@ -150,7 +150,7 @@ BENCHMARKS = ("demo", "transitions", "worklist", "tick", "intake", "judgement")
 
 def rows_for(kind: str, r: dict) -> list[tuple]:
     """(benchmark, database, figure, value, baseline, baseline value, ratio) rows."""
-    db = DB_NAMES.get(r["vendor"], r["vendor"])
+    db = DB_NAMES.get(r.get("vendor", ""), r.get("vendor", ""))
     if kind == "demo":
         name = f"Demo data, {r['cases']:,} cases"
         base = ("plain rows/s", r["plain_rate"])
