@@ -4,10 +4,12 @@ Every variable is documented in docs/configuration.md.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.leaflet
+from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +59,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
     "jiefen.regions",
     "jiefen.accounts",
     "jiefen.taxonomy",
@@ -87,6 +91,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "jiefen.accounts.middleware.IdleTimeoutMiddleware",
+    "jiefen.accounts.middleware.RateLimitMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jiefen.urls"
@@ -130,13 +139,29 @@ if os.environ.get("JIEFEN_TEST_DB_NAME"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # django-axes: refuses a locked-out username+address before the password is checked.
+    "jiefen.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "worklist"
 LOGOUT_REDIRECT_URL = "home"
 
+# Argon2 first: new passwords use it; older hashes are still accepted and rehashed with Argon2
+# at the user's next successful login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "jiefen.accounts.validators.MinimumLengthValidator",
+        "OPTIONS": {"min_length": int(os.environ.get("JIEFEN_PASSWORD_MIN_LENGTH", "10"))},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -226,6 +251,53 @@ CACHES = {
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("JIEFEN_SESSION_SECONDS", str(8 * 3600)))
+# A signed-in session with no request for this long ends (0: no idle limit).
+JIEFEN_SESSION_IDLE_SECONDS = int(os.environ.get("JIEFEN_SESSION_IDLE_SECONDS", str(30 * 60)))
+
+# Login lockout (django-axes): after this many failed logins for one username from one address,
+# that pair is locked for JIEFEN_LOCKOUT_MINUTES; a successful login resets the count.
+# Unlock early with `jiefen axes_reset_username <name>` (see docs/security.md).
+AXES_FAILURE_LIMIT = int(os.environ.get("JIEFEN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("JIEFEN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "jiefen.accounts.lockout.lockout_response"
+# The client address: X-Forwarded-For only behind JIEFEN_NUM_PROXIES trusted proxies, else a
+# client could dodge the lockout by sending the header itself.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("JIEFEN_NUM_PROXIES", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# Per-address limits on the public forms and the login POST: URL name -> (requests, seconds).
+# More in the window gets HTTP 429 and a page saying when to try again.
+JIEFEN_RATE_LIMITS = {
+    "report": (int(os.environ.get("JIEFEN_RATE_REPORT", "20")), 3600),
+    "track": (int(os.environ.get("JIEFEN_RATE_TRACK", "30")), 600),
+    "login": (int(os.environ.get("JIEFEN_RATE_LOGIN", "30")), 600),
+}
+
+# Content security policy (django-csp): only this server's scripts, plus inline scripts that
+# carry the page's nonce (`<script nonce="{{ request.csp_nonce }}">`). The one inline event
+# handler (the language menu's `this.form.submit()`) is allowed by its hash. Inline styles stay
+# allowed: templates use style attributes and <style> blocks, which cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, UNSAFE_HASHES,
+                       "'sha256-osjxnKEPL/pQJbFk1dKsF7PYFmTyMWGmVSiL9inhxJY='"],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "connect-src": [SELF],
+        "font-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = env_bool("JIEFEN_SECURE_COOKIES", default=not (DEBUG or DEMO))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -242,3 +314,5 @@ LOGGING = {
 if os.environ.get("JIEFEN_TESTING"):
     # Hashing strength is not under test; the default hasher would dominate the suite's time.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The suite posts many reports from one address; tests of the limits set their own.
+    JIEFEN_RATE_LIMITS = {name: (100000, seconds) for name, (_n, seconds) in JIEFEN_RATE_LIMITS.items()}
