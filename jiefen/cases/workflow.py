@@ -154,7 +154,7 @@ SUPERVISION_EVENTS = {"raise_sheet": _("发出督办单"), "urge": _("催办"), 
 
 EVENT_LABELS = (
     {name: a.label for name, a in (ACTIONS | STEPS).items()}
-    | {"submit": _("提交诉求"), "add_photo": _("补充照片")} | SUPERVISION_EVENTS
+    | {"submit": _("提交诉求"), "add_photo": _("补充照片"), "anonymise": _("个人信息匿名化")} | SUPERVISION_EVENTS
     | FOLLOW_UP_EVENTS
 )
 PUBLIC_EVENTS = {name for name, a in (ACTIONS | STEPS).items() if a.public} | {"submit"}
