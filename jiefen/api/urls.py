@@ -1,5 +1,5 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views
 
@@ -16,5 +16,5 @@ urlpatterns = [
     path("v1/cases/<str:code>/parties/<int:party>/reveal/", views.PartyReveal.as_view(), name="party-reveal"),
     # Swagger UI only: drf-spectacular's Redoc page loads Google fonts, and nothing here may need the internet.
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
