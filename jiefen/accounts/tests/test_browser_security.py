@@ -2,8 +2,8 @@
 violation, the language menu still switches, and a locked-out login shows the Chinese page."""
 
 import pytest
-from playwright.sync_api import expect
 from django.core.cache import cache
+from playwright.sync_api import expect
 
 from jiefen.testing.factories import PASSWORD, submit
 
