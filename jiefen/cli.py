@@ -13,6 +13,9 @@
     jiefen classifier    train, evaluate, list or activate the case classifier
     jiefen judge         judge existing cases as if new (proposals, repeats, warnings)
     jiefen outside_records  import court, police and review records (FILE --kind K)
+    jiefen backup        one checked archive of the database and uploads (--out FILE)
+    jiefen restore       restore such an archive (FILE [--yes])
+    jiefen anonymise     mask personal data of long-closed cases (--closed-before-days N)
     jiefen <command>     any other manage.py command (migrate, createsuperuser, …)
 """
 
