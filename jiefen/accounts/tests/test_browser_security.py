@@ -5,7 +5,8 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from jiefen.testing.factories import PASSWORD, submit
+from jiefen.testing.browser import sign_in
+from jiefen.testing.factories import submit
 
 pytestmark = pytest.mark.browser
 
@@ -32,11 +33,7 @@ def test_pages_run_under_the_csp_and_lockout_page(new_context, live_server, live
     with page.expect_navigation():
         page.select_option("select[name=language]", "zh-hans")
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "supervisor")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/work/**")
+    sign_in(page, live_server.url, "supervisor")
     page.goto(f"{live_server.url}/cases/{case.tracking_code}/")
     page.wait_for_selector("[data-testid=status]")
     assert problems == []
@@ -56,11 +53,7 @@ def test_the_reveal_script_runs_for_a_user_who_may_unmask(new_context, live_serv
     case = submit(live_world)
     page = new_context().new_page()
     problems = watch(page)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "dispatcher")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/work/**")
+    sign_in(page, live_server.url, "dispatcher")
     page.goto(f"{live_server.url}/cases/{case.tracking_code}/")
     page.wait_for_selector("[data-testid=status]")
     phone = case.complainant.phone

@@ -14,6 +14,7 @@ import urllib.request
 import pytest
 
 from jiefen.demo.district import DEMO_ACCOUNTS, DEMO_PASSWORD
+from jiefen.testing.browser import sign_in
 
 
 def free_port() -> int:
@@ -76,11 +77,7 @@ def test_one_command_gives_a_working_demo_with_an_account_per_role(demo, new_con
         assert response.status == 200 and json.load(response)["results"]
 
     page = new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(f"{url}/accounts/login/")
-    page.fill("#id_username", "dispatcher")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/work/**")
+    sign_in(page, url, "dispatcher", DEMO_PASSWORD)
     rows = page.locator("table tbody tr")
     assert rows.count() > 0, "the dispatcher's worklist has demo cases"
     screenshot(page, "demo-dispatcher-worklist")

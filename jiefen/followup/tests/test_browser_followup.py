@@ -4,7 +4,8 @@ import pytest
 
 from jiefen.cases.models import Status
 from jiefen.followup.models import FollowUp
-from jiefen.testing.factories import PASSWORD, advance, submit
+from jiefen.testing.browser import sign_in
+from jiefen.testing.factories import advance, submit
 
 pytestmark = pytest.mark.browser
 
@@ -17,11 +18,7 @@ def test_grid_worker_records_a_visit_on_a_phone(new_context, live_server, live_w
     fu = FollowUp.objects.get(case=case)
 
     page = new_context(**PHONE).new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "grid_worker")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/work/**")
+    sign_in(page, live_server.url, "grid_worker")
     page.click("[data-testid=follow-ups-nav]")
     tasks = page.locator("[data-testid=follow-up]")
     assert tasks.count() == 1 and case.display_code in tasks.first.inner_text()

@@ -5,7 +5,8 @@ import pytest
 
 from jiefen.cases.models import Case, Status
 from jiefen.incidents.models import Suggestion
-from jiefen.testing.factories import PASSWORD, submit
+from jiefen.testing.browser import sign_in
+from jiefen.testing.factories import submit
 
 from .test_detection import WAGE_AGAIN
 
@@ -19,11 +20,7 @@ def test_clerk_sees_and_confirms_a_repeat(new_context, live_server, live_world, 
     assert Suggestion.objects.filter(case=again, other=first).exists()
 
     page = new_context().new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "clerk")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/work/**")
+    sign_in(page, live_server.url, "clerk")
     page.goto(f"{live_server.url}/cases/{again.tracking_code}/")
     card = page.locator("[data-testid=incident-suggestion]")
     assert card.count() == 1

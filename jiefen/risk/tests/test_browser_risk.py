@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from jiefen.risk import services
 from jiefen.risk.models import RiskPerson, RiskVisit
-from jiefen.testing.factories import PASSWORD
+from jiefen.testing.browser import sign_in
 
 from .factories import family_items
 
@@ -26,11 +26,7 @@ def test_grid_worker_records_a_risk_visit_on_a_phone(new_context, live_server, l
     RiskVisit.objects.filter(person=person).update(due_date=timezone.localdate())
 
     page = new_context(**PHONE).new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "grid_worker")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/work/**")
+    sign_in(page, live_server.url, "grid_worker")
     nav = page.locator("[data-testid=risk-visits-nav]")
     assert "1" in nav.inner_text()
     nav.click()

@@ -5,7 +5,8 @@ import pytest
 
 from jiefen.cases.models import Case
 from jiefen.routing.models import Proposal, RoutingPolicy
-from jiefen.testing.factories import PASSWORD, submit
+from jiefen.testing.browser import sign_in
+from jiefen.testing.factories import submit
 
 from .factories import WAGE_TEXT, give_examples
 
@@ -20,11 +21,7 @@ def test_clerk_adopts_a_proposal_from_the_queue(new_context, live_server, live_w
     assert Proposal.objects.get(case=case).needs_manual
 
     page = new_context().new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "clerk")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/work/**")
+    sign_in(page, live_server.url, "clerk")
     nav = page.locator("[data-testid=routing-nav]")
     assert "待人工分类" in nav.inner_text() and "1" in nav.inner_text()
     nav.click()

@@ -4,7 +4,8 @@ was handled."""
 
 import pytest
 
-from jiefen.testing.factories import PASSWORD, submit
+from jiefen.testing.browser import sign_in
+from jiefen.testing.factories import submit
 from jiefen.warnings.defaults import load_defaults
 from jiefen.warnings.models import ThreatSignal
 
@@ -18,11 +19,7 @@ def test_clerk_sees_the_red_warning_on_the_list_and_the_case(new_context, live_s
     assert ThreatSignal.objects.filter(case=case, kind="jump").exists()
 
     page = new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "clerk")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/work/**")
+    sign_in(page, live_server.url, "clerk")
     assert page.locator("[data-testid=warnings-open]").inner_text() == "1"
 
     page.click("[data-testid=warnings-nav]")

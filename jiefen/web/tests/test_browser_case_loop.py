@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from jiefen.cases.models import Case, Status
-from jiefen.testing.factories import PASSWORD
+from jiefen.testing.browser import sign_in
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -21,11 +21,7 @@ def photo_file(tmp_path):
 def login(new_context, live_server, username):
     context = new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/work/**")
+    sign_in(page, live_server.url, username)
     return page
 
 

@@ -8,18 +8,15 @@ import pytest
 from jiefen.cases.models import Status
 from jiefen.sla.sheet_models import Clock, Sheet, SheetColour
 from jiefen.sla.sheets import tick
-from jiefen.testing.factories import PASSWORD, advance, submit
+from jiefen.testing.browser import sign_in
+from jiefen.testing.factories import advance, submit
 
 pytestmark = pytest.mark.browser
 
 
 def login(new_context, live_server, username):
     page = new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/work/**")
+    sign_in(page, live_server.url, username)
     return page
 
 
