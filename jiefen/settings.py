@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "jiefen.incidents",
     "jiefen.warnings",
     "jiefen.risk",
+    "jiefen.audit",
     "jiefen.demo",
     "jiefen.web",
 ]

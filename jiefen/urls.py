@@ -12,5 +12,6 @@ urlpatterns = [
     path("incidents/", include("jiefen.incidents.urls")),
     path("warnings/", include("jiefen.warnings.urls")),
     path("risk/", include("jiefen.risk.urls")),
+    path("accounts/", include("jiefen.accounts.urls")),
     path("", include("jiefen.web.urls")),
 ]

@@ -1,0 +1,1 @@
+"""The tamper-evident audit chain over events, personal-data views, permission changes and logins."""
