@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "jiefen.regions",
     "jiefen.accounts",
     "jiefen.taxonomy",
@@ -90,10 +92,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "jiefen.accounts.middleware.IdleTimeoutMiddleware",
+    # After the idle timeout: a signed-in user with a second factor verifies it first.
+    "jiefen.accounts.twofactor_middleware.SecondFactorMiddleware",
     "jiefen.accounts.middleware.RateLimitMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
