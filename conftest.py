@@ -1,3 +1,4 @@
+import logging
 import os
 
 import pytest
@@ -15,6 +16,16 @@ def world(db):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _judgement_must_not_fail(caplog):
+    """The judgement of a new case runs its layers robustly (one failing does not stop the
+    others, in production); in a test, a layer that failed fails the test."""
+    yield
+    failed = [r.getMessage() for r in caplog.records
+              if r.name == "jiefen.intake.tasks" and r.levelno >= logging.ERROR]
+    assert not failed, failed
 
 
 @pytest.fixture
