@@ -19,10 +19,10 @@ from jiefen.cases.privacy import reveal
 from jiefen.testing.factories import PASSWORD, advance, build_world, staff, submit
 
 
-def run_verify() -> tuple[int, str, str]:
+def run_verify(*args) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     try:
-        call_command("audit", "verify", stdout=out, stderr=err)
+        call_command("audit", "verify", *args, stdout=out, stderr=err)
         code = 0
     except SystemExit as exc:
         code = exc.code
@@ -135,6 +135,29 @@ def test_a_deleted_link_and_a_rechained_link_are_reported(world):
     sql("UPDATE audit_auditlink SET seq = seq - 1 WHERE seq > %s", [links[1].seq])
     code, _, err = run_verify()
     assert code == 1 and "前一哈希不符" in err
+
+
+def test_a_chain_rewritten_after_an_exported_checkpoint_is_reported(world):
+    submit(world)
+    seal()
+    last = AuditLink.objects.order_by("-seq").first()
+    checkpoint = f"{last.seq}:{last.hash}"
+    code, out, _ = run_verify("--checkpoint", checkpoint)
+    assert code == 0 and "与审计链一致" in out
+
+    # An attacker with database access edits an event and rebuilds the whole chain.
+    event = Event.objects.order_by("id").first()
+    sql("UPDATE cases_event SET reason = %s WHERE id = %s", ["伪造", event.pk])
+    sql("DELETE FROM audit_auditlink")
+    seal()
+    assert run_verify()[0] == 0  # internally consistent again...
+    code, _, err = run_verify("--checkpoint", checkpoint)
+    assert code == 1 and "检查点之前的链被改写" in err  # ...but not with the exported hash
+
+    sql("DELETE FROM audit_auditlink WHERE seq >= %s", [last.seq])  # cut back instead
+    code, _, err = run_verify("--checkpoint", checkpoint)
+    assert code == 1 and "链被截短" in err
+    assert "格式" in run_verify("--checkpoint", "abc")[2]
 
 
 def test_audit_link_refuses_update_and_delete_through_the_orm(world):

@@ -28,7 +28,9 @@ class Command(BaseCommand):
         seal = sub.add_parser("seal", help="append links for the rows not yet sealed")
         seal.add_argument("--full", action="store_true",
                           help="also look for late-committed rows of any age (a full scan)")
-        sub.add_parser("verify", help="walk the chain; exit 1 at the first broken link")
+        verify = sub.add_parser("verify", help="walk the chain; exit 1 at the first broken link")
+        verify.add_argument("--checkpoint", metavar="SEQ:HASH",
+                            help="a latest hash exported earlier: the chain must still hold it")
 
     def handle(self, *args, subcommand: str, **options):
         if subcommand == "seal":
@@ -48,6 +50,13 @@ class Command(BaseCommand):
                    "code": b.problem, "ok": report.verified}
             )
             raise SystemExit(1)
+        checkpoint = options.get("checkpoint")
+        if checkpoint:
+            problem = services.check_checkpoint(checkpoint)
+            if problem:
+                self.stderr.write(problem)
+                raise SystemExit(1)
+            self.stdout.write(_("外部检查点 %(cp)s 与审计链一致。") % {"cp": checkpoint})
         rate = report.verified / seconds if seconds > 0 else 0
         self.stdout.write(_("审计链完好：已核验 %(n)d 个节点（%(rate)d 个/秒）。") % {
             "n": report.verified, "rate": rate})
