@@ -322,3 +322,6 @@ if os.environ.get("JIEFEN_TESTING"):
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The suite posts many reports from one address; tests of the limits set their own.
     JIEFEN_RATE_LIMITS = {name: (100000, seconds) for name, (_n, seconds) in JIEFEN_RATE_LIMITS.items()}
+
+# The name authenticator apps show beside the account (TOTP second factor).
+OTP_TOTP_ISSUER = "解纷 Jiefen"
