@@ -16,6 +16,7 @@
     jiefen backup        one checked archive of the database and uploads (--out FILE)
     jiefen restore       restore such an archive (FILE [--yes])
     jiefen anonymise     mask personal data of long-closed cases (--closed-before-days N)
+    jiefen audit         seal or verify the tamper-evident audit chain (seal [--full] | verify)
     jiefen <command>     any other manage.py command (migrate, createsuperuser, …)
 """
 
@@ -57,13 +58,15 @@ def _worker() -> list[str]:
 
 
 def worker(argv: list[str]) -> int:
-    """The task queue (django-tasks' db_worker) with the clock tick beside it."""
+    """The task queue (django-tasks' db_worker) with the clock tick and the audit sealer beside it."""
     import django
 
     django.setup()
+    from jiefen.audit import sealer
     from jiefen.sla import ticker
 
     ticker.start(float(os.environ.get("JIEFEN_TICK_SECONDS", "60")))
+    sealer.start(float(os.environ.get("JIEFEN_SEAL_SECONDS", "60")))
     manage("db_worker", *argv)
     return 0
 
