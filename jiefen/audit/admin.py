@@ -2,36 +2,27 @@
 
 from django.contrib import admin
 
+from jiefen.lib.admin import ReadOnlyAdmin
+
 from .models import AccessChange, AuditLink, AuthEvent
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(AuditLink)
-class AuditLinkAdmin(ReadOnly):
+class AuditLinkAdmin(ReadOnlyAdmin):
     list_display = ["seq", "source", "source_id", "hash", "sealed_at"]
     list_filter = ["source"]
     search_fields = ["hash", "content_hash"]
 
 
 @admin.register(AccessChange)
-class AccessChangeAdmin(ReadOnly):
+class AccessChangeAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "username", "what", "before", "after"]
     list_filter = ["what"]
     search_fields = ["username"]
 
 
 @admin.register(AuthEvent)
-class AuthEventAdmin(ReadOnly):
+class AuthEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "kind", "username", "ip"]
     list_filter = ["kind"]
     search_fields = ["username", "ip"]

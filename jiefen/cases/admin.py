@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from jiefen.lib.admin import ReadOnlyAdmin
+
 from .models import Case, Event, PersonalDataView
 
 
@@ -15,7 +17,7 @@ class ReadOnlyEventInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdmin):
     """Read-only: cases change only through the transition function (the staff pages)."""
 
     list_display = ["tracking_code", "status", "channel", "category", "item", "risk_grade", "center", "department", "created_at"]
@@ -23,26 +25,9 @@ class CaseAdmin(admin.ModelAdmin):
     search_fields = ["tracking_code", "description"]
     inlines = [ReadOnlyEventInline]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PersonalDataView)
-class PersonalDataViewAdmin(admin.ModelAdmin):
+class PersonalDataViewAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "viewer", "case", "field", "reason"]
     search_fields = ["case__tracking_code", "viewer__username"]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

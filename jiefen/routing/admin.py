@@ -3,6 +3,8 @@ from django.db.models import Count, Q
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from jiefen.lib.admin import ReadOnlyAdmin
+
 from .models import ClassifierVersion, Outcome, Proposal, RoutingPolicy
 
 
@@ -12,7 +14,7 @@ class RoutingPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClassifierVersion)
-class ClassifierVersionAdmin(admin.ModelAdmin):
+class ClassifierVersionAdmin(ReadOnlyAdmin):
     """Read-only: versions are made by `jiefen classifier train` and switched by `activate`."""
 
     list_display = ["__str__", "created_at", "active", "trained_on", "accuracy_pct", "macro_f1_pct",
@@ -27,14 +29,8 @@ class ClassifierVersionAdmin(admin.ModelAdmin):
             n_corrected=Count("proposals", filter=Q(proposals__outcome=Outcome.CORRECTED)),
         )
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("准确率"))
     def accuracy_pct(self, obj):
