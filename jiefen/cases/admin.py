@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from jiefen.lib.admin import ReadOnlyAdmin
 
-from .models import Case, Event, PersonalDataView
+from .models import Case, Event, PersonalDataView, RetentionPolicy
 
 
 class ReadOnlyEventInline(admin.TabularInline):
@@ -31,3 +31,10 @@ class PersonalDataViewAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "viewer", "case", "field", "reason"]
     search_fields = ["case__tracking_code", "viewer__username"]
 
+
+@admin.register(RetentionPolicy)
+class RetentionPolicyAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "keep_days"]
+
+    def has_add_permission(self, request):
+        return not RetentionPolicy.objects.exists()  # one row

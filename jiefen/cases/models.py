@@ -387,3 +387,23 @@ class PersonalDataView(models.Model):
 
     def __str__(self):
         return f"{self.viewer_id} {self.field} {self.case_id}"
+
+
+class RetentionPolicy(models.Model):
+    """How long the parties' personal data of a closed case is kept before `jiefen anonymise`
+    masks it (keeping the statistics). One row; an administrator edits it."""
+
+    keep_days = models.PositiveIntegerField(
+        _("保存期限(天)"), default=1095, help_text=_("办结后保存当事人个人信息的天数，期满后匿名化")
+    )
+
+    class Meta:
+        verbose_name = _("个人信息保存期限")
+        verbose_name_plural = _("个人信息保存期限")
+
+    def __str__(self) -> str:
+        return str(_("办结后 %(days)d 天") % {"days": self.keep_days})
+
+    @classmethod
+    def current(cls) -> RetentionPolicy:
+        return cls.objects.order_by("pk").first() or cls(keep_days=1095)

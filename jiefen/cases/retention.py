@@ -8,8 +8,8 @@ Region, item, category, dates, status, amounts, group size and ratings stay as t
 One non-public timeline event per case records it; a case that has that event is skipped, so
 a second run changes nothing.
 
-The period is an argument of `jiefen anonymise` for now (DEFAULT_DAYS, three years); a policy
-row an administrator edits is left for later."""
+The period is data: the RetentionPolicy row an administrator edits (三年, 1095 days, until
+they change it); `jiefen anonymise --closed-before-days N` overrides it for one run."""
 
 from __future__ import annotations
 
@@ -25,9 +25,8 @@ from jiefen.lib.geo import bounds
 from jiefen.lib.personal import mask_name
 from jiefen.regions.models import Level, Region
 
-from .models import Case, Event, Status
+from .models import Case, Event, RetentionPolicy, Status
 
-DEFAULT_DAYS = 1095  # three years after closing
 EVENT = "anonymise"
 QUANT = Decimal("0.000001")
 
@@ -76,7 +75,10 @@ def anonymise_case(case: Case, now: dt.datetime) -> int:
     return parties
 
 
-def anonymise(days: int = DEFAULT_DAYS, *, dry_run: bool = False, now: dt.datetime | None = None) -> Result:
+def anonymise(days: int | None = None, *, dry_run: bool = False, now: dt.datetime | None = None) -> Result:
+    """Anonymise the cases closed more than `days` ago (by default the retention policy's)."""
+    if days is None:
+        days = RetentionPolicy.current().keep_days
     if days < 0:
         raise ValueError(_("保存期限天数不能为负数。"))
     now = now or timezone.now()

@@ -97,3 +97,15 @@ def test_a_shorter_period_reaches_recent_cases_and_a_negative_one_is_refused(wor
     assert snapshot(cases["open"])["parties"][0][0] == "赵四"
     with pytest.raises(CommandError, match="不能为负数"):
         run("--closed-before-days", "-1")
+
+
+def test_the_period_is_the_policy_an_administrator_sets(cases, admin_client):
+    from jiefen.cases.models import RetentionPolicy
+
+    before = snapshot(cases["recent"])
+    response = admin_client.post("/admin/cases/retentionpolicy/add/", {"keep_days": "20"}, follow=True)
+    assert response.status_code == 200 and RetentionPolicy.objects.get().keep_days == 20
+    run()  # no argument: the policy's 20 days
+    after = snapshot(cases["recent"])  # closed 30 days ago: now past the period
+    assert after["parties"] != before["parties"] and all(not phone for _n, phone, _i in after["parties"])
+    assert admin_client.get("/admin/cases/retentionpolicy/add/").status_code == 403  # one row only

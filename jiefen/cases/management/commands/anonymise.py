@@ -1,5 +1,6 @@
 """`jiefen anonymise --closed-before-days N [--dry-run]`: anonymise the personal data of cases
-closed more than N days ago (default 1095), keeping the statistics. See cases/retention.py."""
+closed more than N days ago (by default the retention policy's period, an admin setting),
+keeping the statistics. See cases/retention.py."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--closed-before-days", type=int, default=retention.DEFAULT_DAYS, metavar="N",
-            help=f"cases closed more than N days ago (default {retention.DEFAULT_DAYS}, three years)",
+            "--closed-before-days", type=int, default=None, metavar="N",
+            help="cases closed more than N days ago (default: the retention policy in the admin, "
+                 "三年 / 1095 days unless changed)",
         )
         parser.add_argument("--dry-run", action="store_true", help="count only, change nothing")
 
