@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "jiefen.warnings",
     "jiefen.risk",
     "jiefen.audit",
+    "jiefen.analytics",
     "jiefen.demo",
     "jiefen.web",
 ]

@@ -13,5 +13,6 @@ urlpatterns = [
     path("warnings/", include("jiefen.warnings.urls")),
     path("risk/", include("jiefen.risk.urls")),
     path("accounts/", include("jiefen.accounts.urls")),
+    path("analytics/", include("jiefen.analytics.urls")),
     path("", include("jiefen.web.urls")),
 ]
