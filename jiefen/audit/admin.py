@@ -16,7 +16,7 @@ class AuditLinkAdmin(ReadOnlyAdmin):
 
 @admin.register(AccessChange)
 class AccessChangeAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "username", "what", "before", "after"]
+    list_display = ["created_at", "username", "what", "before", "after", "changed_by"]
     list_filter = ["what"]
     search_fields = ["username"]
 

@@ -65,6 +65,9 @@ class AccessChange(AppendOnly):
     what = models.CharField(_("变更"), max_length=30, choices=What.choices)
     before = models.JSONField(_("变更前"), default=dict, blank=True)
     after = models.JSONField(_("变更后"), default=dict, blank=True)
+    # Who changed it: the signed-in user of the request (the admin page); empty for a command.
+    changed_by_id = models.BigIntegerField(_("操作人编号"), null=True, blank=True)
+    changed_by = models.CharField(_("操作人"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
 
     class Meta:

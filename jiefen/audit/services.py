@@ -48,7 +48,7 @@ SOURCES = (
     Source("unmask", PersonalDataView, ("id", "case_id", "party_id", "field", "viewer_id",
                                         "reason", "created_at")),
     Source("membership", AccessChange, ("id", "user_id", "username", "what", "before", "after",
-                                        "created_at")),
+                                        "changed_by_id", "changed_by", "created_at")),
     Source("auth", AuthEvent, ("id", "kind", "user_id", "username", "ip", "created_at"),
            kinds=tuple(AuthEvent.Kind.values)),
 )

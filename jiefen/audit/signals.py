@@ -4,9 +4,15 @@ Connected in Config.ready()."""
 
 from __future__ import annotations
 
+from .context import current_actor
 from .models import AccessChange, AuthEvent
 
 USER_FLAGS = ("is_superuser", "is_staff", "is_active")
+
+
+def _changed_by() -> dict:
+    actor = current_actor()
+    return {"changed_by_id": actor[0], "changed_by": actor[1][:150]} if actor else {}
 
 
 def _post(m) -> dict:
@@ -31,7 +37,7 @@ def membership_post_save(sender, instance, created, raw=False, **kwargs):
     what = AccessChange.What.MEMBERSHIP_ADDED if created or before is None else AccessChange.What.MEMBERSHIP_CHANGED
     AccessChange.objects.create(
         user_id=instance.user_id, username=instance.user.username, what=what,
-        before=before or {}, after=after,
+        before=before or {}, after=after, **_changed_by(),
     )
 
 
@@ -39,7 +45,7 @@ def membership_post_delete(sender, instance, **kwargs):
     user = type(instance).user.field.related_model.objects.filter(pk=instance.user_id).first()
     AccessChange.objects.create(
         user_id=instance.user_id, username=user.username if user else "",
-        what=AccessChange.What.MEMBERSHIP_REMOVED, before=_post(instance), after={},
+        what=AccessChange.What.MEMBERSHIP_REMOVED, before=_post(instance), after={}, **_changed_by(),
     )
 
 
@@ -60,7 +66,7 @@ def user_post_save(sender, instance, created, raw=False, **kwargs):
     if created:
         if now["is_superuser"] or now["is_staff"]:  # a new admin account is a permission change too
             AccessChange.objects.create(user_id=instance.pk, username=instance.username,
-                                        what=AccessChange.What.USER_FLAGS, before={}, after=now)
+                                        what=AccessChange.What.USER_FLAGS, before={}, after=now, **_changed_by())
         return
     old = getattr(instance, "_audit_flags", None)
     if old is None or old == now:
@@ -68,7 +74,7 @@ def user_post_save(sender, instance, created, raw=False, **kwargs):
     changed = [f for f in USER_FLAGS if old[f] != now[f]]
     AccessChange.objects.create(
         user_id=instance.pk, username=instance.username, what=AccessChange.What.USER_FLAGS,
-        before={f: old[f] for f in changed}, after={f: now[f] for f in changed},
+        before={f: old[f] for f in changed}, after={f: now[f] for f in changed}, **_changed_by(),
     )
 
 

@@ -230,3 +230,24 @@ def test_two_concurrent_sealers_make_one_chain():
     assert sorted(results) == [0, total]
     assert list(AuditLink.objects.values_list("seq", flat=True)) == list(range(1, total + 1))
     assert run_verify()[0] == 0
+
+
+def test_a_post_given_in_the_admin_records_who_gave_it(world, client):
+    from jiefen.accounts.models import User
+
+    User.objects.create_superuser("root", password=PASSWORD)
+    assert client.login(username="root", password=PASSWORD)
+    newcomer = staff(Role.CLERK, region=world.streets[0], username="newcomer")
+    response = client.post("/admin/accounts/membership/add/", {
+        "user": newcomer.pk, "role": Role.DISPATCHER, "region": world.streets[1].pk, "department": ""})
+    assert response.status_code == 302, response.content.decode()[:500]
+    change = AccessChange.objects.filter(username="newcomer", what="membership_added").latest("id")
+    assert change.after["role"] == Role.DISPATCHER
+    assert change.changed_by == "root" and change.changed_by_id == User.objects.get(username="root").pk
+    # made outside a request (a command, the factories): nobody is named
+    first = AccessChange.objects.filter(username="newcomer").earliest("id")
+    assert first.changed_by == "" and first.changed_by_id is None
+    seal()
+    out = io.StringIO()
+    call_command("audit", "verify", stdout=out)
+    assert "完好" in out.getvalue() or "intact" in out.getvalue().lower()
