@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "analytics"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+]
