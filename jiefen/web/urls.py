@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import sheet_views, views
+from . import exports, sheet_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("work/", views.worklist, name="worklist"),
+    path("work/export/", exports.worklist_export, name="worklist_export"),
     path("work/new/", views.staff_new, name="staff_new"),
     path("work/notifications/", views.notifications, name="notifications"),
     path("cases/<str:code>/", views.case_detail, name="case_detail"),

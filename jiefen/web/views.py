@@ -39,6 +39,7 @@ from jiefen.routing.services import route
 from jiefen.sla.clocks import clock_rows
 from jiefen.taxonomy.models import Category, Item, RiskGrade
 
+from .exports import may_ask_unmasked
 from .regions import region_outlines, region_tree
 
 TRACKED = "tracked_cases"
@@ -202,28 +203,38 @@ def region_outline(request, pk: int):
 # ------------------------------------------------------------------ staff
 
 
+def worklist_cases(user, params) -> tuple[str, CaseFilterSet, object]:
+    """The worklist's cases for these GET parameters (tab and filters), within the user's
+    jurisdiction: (tab, filterset, queryset). The worklist page and the export both use it."""
+    base = visible_cases(user)
+    tab = params.get("tab", "todo")
+    if tab == "todo":
+        base = awaiting(user)
+    elif tab == "led":  # 领导包案 and 专班: the cases this person has taken on
+        base = base.filter(Q(leader=user) | Q(task_force=user)).distinct()
+    filterset = CaseFilterSet(params or None, queryset=base)
+    qs = filterset.qs if filterset.is_bound else base
+    if not filterset.is_bound:
+        filterset = CaseFilterSet(queryset=base)
+    return tab, filterset, qs.order_by("-created_at")
+
+
 @login_required
 def worklist(request):
-    base = visible_cases(request.user)
-    tab = request.GET.get("tab", "todo")
-    if tab == "todo":
-        base = awaiting(request.user)
-    elif tab == "led":  # 领导包案 and 专班: the cases this person has taken on
-        base = base.filter(Q(leader=request.user) | Q(task_force=request.user)).distinct()
-    filterset = CaseFilterSet(request.GET or None, queryset=base)
-    qs = filterset.qs if filterset.is_bound else base
-    qs = qs.select_related("region", "category", "item", "department", "center").order_by("-created_at")
+    tab, filterset, qs = worklist_cases(request.user, request.GET)
+    qs = qs.select_related("region", "category", "item", "department", "center")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "web/worklist.html", {
-        "filter": filterset if filterset.is_bound else CaseFilterSet(queryset=base),
+        "filter": filterset,
         "page": page,
         "tab": tab,
         "params": params.urlencode(),
         "now": timezone.now(),
         "todo_count": awaiting(request.user).count(),
         "led_count": visible_cases(request.user).filter(Q(leader=request.user) | Q(task_force=request.user)).distinct().count(),
+        "can_export_full": may_ask_unmasked(request.user),
     })
 
 
