@@ -26,7 +26,6 @@ from jiefen.accounts.models import Role
 from jiefen.cases import privacy
 from jiefen.cases.models import Case, Party, PartyRole, PersonalDataView
 
-DEFAULT_MAX_ROWS = 50_000
 CHUNK = 2000
 FORMATS = {"xlsx", "csv"}
 UNMASKED_FIELDS = ("phone", "id_number")  # the fields masked by default (names show as on the page)
@@ -42,7 +41,7 @@ class ExportError(Exception):
 
 
 def max_rows() -> int:
-    return int(getattr(settings, "JIEFEN_EXPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
+    return int(settings.JIEFEN_EXPORT_MAX_ROWS)
 
 
 def headers() -> list[str]:
