@@ -17,6 +17,7 @@
     jiefen restore       restore such an archive (FILE [--yes])
     jiefen anonymise     mask personal data of long-closed cases (--closed-before-days N)
     jiefen audit         seal or verify the tamper-evident audit chain (seal [--full] | verify)
+    jiefen analytics     refresh or rebuild the indicator rollups (refresh | rebuild)
     jiefen <command>     any other manage.py command (migrate, createsuperuser, …)
 """
 
@@ -58,15 +59,18 @@ def _worker() -> list[str]:
 
 
 def worker(argv: list[str]) -> int:
-    """The task queue (django-tasks' db_worker) with the clock tick and the audit sealer beside it."""
+    """The task queue (django-tasks' db_worker) with the clock tick, the audit sealer and the
+    indicator rollups' refresher beside it."""
     import django
 
     django.setup()
+    from jiefen.analytics import refresher
     from jiefen.audit import sealer
     from jiefen.sla import ticker
 
     ticker.start(float(os.environ.get("JIEFEN_TICK_SECONDS", "60")))
     sealer.start(float(os.environ.get("JIEFEN_SEAL_SECONDS", "60")))
+    refresher.start(float(os.environ.get("JIEFEN_ROLLUP_SECONDS", "60")))
     manage("db_worker", *argv)
     return 0
 
