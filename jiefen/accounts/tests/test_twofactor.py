@@ -5,7 +5,6 @@ import time
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -13,13 +12,6 @@ from jiefen.api.models import ApiClient
 from jiefen.testing.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def code_for(device):

@@ -4,19 +4,11 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.core.management import call_command
 
 from jiefen.testing.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def login(client, username, password, ip="10.0.0.7"):
