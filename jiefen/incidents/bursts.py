@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from jiefen.accounts.models import Membership, Role
 from jiefen.cases.models import Case, Party, PartyRole, Status
-from jiefen.notify.models import Notification
+from jiefen.notify.services import tell
 from jiefen.regions.models import Level, Region
 
 from . import similarity
@@ -152,7 +152,7 @@ def _raise(rule, scope, key, label, ids, case, now) -> GroupWarning:
             "warning_id": warning.pk, "rule": rule.name, "raised": True}, when=now)
         if member.pk == case.pk:
             trigger = event
-    _notify(warning, case, trigger, reason)
+    tell(trigger, recipients(warning.region), reason)
     return warning
 
 
@@ -171,12 +171,6 @@ def recipients(region: Region) -> list:
     centers = [r.pk for r in region.ancestors() if r.level >= Level.COUNTY and r.has_center]
     members = Membership.objects.filter(role__in=NOTIFIED_ROLES, region_id__in=centers, user__is_active=True)
     return sorted({m.user for m in members.select_related("user")}, key=lambda u: u.pk)
-
-
-def _notify(warning: GroupWarning, case: Case, event, reason: str) -> int:
-    rows = [Notification(user=u, case=case, event=event, text=reason[:300]) for u in recipients(warning.region)]
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
 
 
 def close_warning(warning: GroupWarning, user, note: str) -> GroupWarning:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
@@ -72,6 +74,12 @@ def notify_for_event(event_id: int) -> int:
     text = _("案件 %(code)s：%(label)s — %(summary)s") % {
         "code": event.case.display_code, "label": label, "summary": event.case.summary,
     }
-    rows = [Notification(user=u, case=event.case, event=event, text=text[:300]) for u in recipients(event)]
+    return tell(event, recipients(event), text)
+
+
+def tell(event: Event, users: Iterable, text: str) -> int:
+    """Put `text` in these users' notifications, about `event` (once per user and event: a
+    task run twice adds nothing); returns how many users were told."""
+    rows = [Notification(user=u, case_id=event.case_id, event=event, text=text[:300]) for u in users]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)

@@ -31,7 +31,7 @@ from jiefen.cases.scope import can_see, visible_cases
 from jiefen.cases.services import perform
 from jiefen.cases.signals import event_committed
 from jiefen.cases.workflow import System
-from jiefen.notify.models import Notification
+from jiefen.notify.services import tell
 from jiefen.regions.models import Level as RegionLevel
 from jiefen.regions.models import Region
 from jiefen.sla.sheet_models import Sheet, SheetColour
@@ -155,7 +155,7 @@ def scan(case: Case, text: str, source: str = Source.DESCRIPTION) -> list[Threat
             )
             for h in new
         ])
-        _notify(event, _threat_recipients(case), _("案件 %(code)s：发现极端行为苗头 %(said)s — %(summary)s") % {
+        tell(event, _threat_recipients(case), _("案件 %(code)s：发现极端行为苗头 %(said)s — %(summary)s") % {
             "code": case.display_code, "said": said, "summary": case.summary,
         })
         events = [event] + ([sheet_event] if sheet_event else [])
@@ -234,12 +234,6 @@ def _threat_recipients(case: Case) -> QuerySet:
         q |= Q(memberships__role__in=COMMUNITY_ROLES, memberships__region_id=community.pk)
         q |= Q(memberships__role=Role.GRID_WORKER, memberships__region__path__startswith=community.path)
     return User.objects.filter(q, is_active=True).distinct()
-
-
-def _notify(event: Event, users: QuerySet, text: str) -> int:
-    rows = [Notification(user=u, case_id=event.case_id, event=event, text=text[:300]) for u in users]
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
 
 
 def may_handle(user, signal: ThreatSignal) -> bool:
@@ -429,7 +423,7 @@ def rescore(case: Case) -> RiskScore | None:
             desk = User.objects.filter(
                 memberships__role__in=CENTER_DESK, memberships__region_id=case.center_id, is_active=True
             ).distinct()
-            _notify(event, desk, _("案件 %(code)s：民转刑风险高（%(score)d分） — %(summary)s") % {
+            tell(event, desk, _("案件 %(code)s：民转刑风险高（%(score)d分） — %(summary)s") % {
                 "code": case.display_code, "score": score, "summary": case.summary,
             })
             RiskScore.objects.filter(pk=row.pk).update(high_notified_at=now)
