@@ -60,6 +60,19 @@ class Satisfaction(models.IntegerChoices):
 
 
 class CaseQuerySet(models.QuerySet):
+    def by_same_complainant(self, case: Case) -> CaseQuerySet:
+        """Cases whose complainant has this case's complainant's phone or ID number (this case
+        among them); none when the complainant left neither (or the report was anonymous)."""
+        person = case.complainant
+        if person is None or not (person.phone or person.id_number):
+            return self.none()
+        same = models.Q(pk__in=[])
+        if person.phone:
+            same |= models.Q(phone=person.phone)
+        if person.id_number:
+            same |= models.Q(id_number=person.id_number)
+        return self.filter(pk__in=Party.objects.filter(same, role=PartyRole.COMPLAINANT).values("case_id"))
+
     def open(self) -> CaseQuerySet:
         return self.exclude(status__in=TERMINAL_STATUSES)
 

@@ -167,17 +167,9 @@ def findings_for(case: Case) -> list[Finding]:
 def repeat_count(case: Case, window_days: int) -> int:
     """Cases in the window (up to this one) whose complainant has this case's complainant's
     phone or ID number."""
-    person = case.complainant
-    if person is None or not (person.phone or person.id_number):
-        return 0
-    same = Q(pk__in=[])
-    if person.phone:
-        same |= Q(phone=person.phone)
-    if person.id_number:
-        same |= Q(id_number=person.id_number)
     since = case.created_at - dt.timedelta(days=window_days)
-    return Party.objects.filter(same, role=PartyRole.COMPLAINANT, case__created_at__gte=since,
-                                case__created_at__lte=case.created_at).values("case_id").distinct().count()
+    return Case.objects.by_same_complainant(case).filter(
+        created_at__gte=since, created_at__lte=case.created_at).count()
 
 
 def find_person(name: str, id_number: str = "", phone: str = "", region_path: str = "") -> RiskPerson | None:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiefen.accounts.models import Role
-from jiefen.cases.models import Case, Event, MediationOutcome, MediationSession, Party, PartyRole
+from jiefen.cases.models import Case, Event, MediationOutcome, MediationSession
 from jiefen.cases.scope import can_see, visible_cases
 from jiefen.cases.services import perform
 from jiefen.cases.signals import event_committed
@@ -328,18 +328,8 @@ class Reason:
 
 def _complainant_cases(case: Case, since: dt.datetime) -> list[int]:
     """The complainant's other cases since `since`, by phone or ID number."""
-    party = Party.objects.filter(case=case, role=PartyRole.COMPLAINANT).first()
-    if party is None or not (party.phone or party.id_number):
-        return []
-    q = Q()
-    if party.phone:
-        q |= Q(phone=party.phone)
-    if party.id_number:
-        q |= Q(id_number=party.id_number)
-    return list(
-        Party.objects.filter(q, role=PartyRole.COMPLAINANT, case__created_at__gte=since)
-        .exclude(case_id=case.pk).values_list("case_id", flat=True).distinct()
-    )
+    return list(Case.objects.by_same_complainant(case).filter(created_at__gte=since).exclude(pk=case.pk)
+                .values_list("pk", flat=True))
 
 
 def compute(case: Case, rules: ScorePolicy | None = None, now: dt.datetime | None = None) -> tuple[int, list[Reason]]:
