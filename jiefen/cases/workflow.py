@@ -157,6 +157,15 @@ EVENT_LABELS = (
     | {"submit": _("提交诉求"), "add_photo": _("补充照片"), "anonymise": _("个人信息匿名化")} | SUPERVISION_EVENTS
     | FOLLOW_UP_EVENTS
 )
+
+
+def add_event_labels(labels: dict) -> None:
+    """Name the events an app writes of its own (the judgement's proposals, warnings …) for the
+    timeline and the notifications; called from the app's AppConfig.ready()."""
+    for action, label in labels.items():
+        EVENT_LABELS.setdefault(action, label)
+
+
 PUBLIC_EVENTS = {name for name, a in (ACTIONS | STEPS).items() if a.public} | {"submit"}
 
 

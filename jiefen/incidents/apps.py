@@ -14,6 +14,4 @@ class Config(AppConfig):
         from .services import EVENT_LABELS, on_case_received
 
         case_received.connect(on_case_received, dispatch_uid="incidents-detect")
-        # the timeline and the notifications name this app's events by these labels
-        for name, label in EVENT_LABELS.items():
-            workflow.EVENT_LABELS.setdefault(name, label)
+        workflow.add_event_labels(EVENT_LABELS)

@@ -17,4 +17,4 @@ class Config(AppConfig):
 
         case_received.connect(on_case_received, dispatch_uid="routing-propose")
         case_changed.connect(on_case_changed, dispatch_uid="routing-verdict")
-        workflow.EVENT_LABELS.setdefault(PROPOSE_ACTION, _("分类派单建议"))
+        workflow.add_event_labels({PROPOSE_ACTION: _("分类派单建议")})

@@ -17,6 +17,4 @@ class Config(AppConfig):
 
         case_received.connect(on_case_received, dispatch_uid="warnings-new-case")
         case_changed.connect(on_case_changed, dispatch_uid="warnings-case-changed")
-        # the timeline and the notifications name this app's events (as followup's are named)
-        for action, label in EVENT_LABELS.items():
-            workflow.EVENT_LABELS.setdefault(action, label)
+        workflow.add_event_labels(EVENT_LABELS)
