@@ -47,7 +47,7 @@ def due(cutoff: dt.datetime):
 
 def community_point(region: Region) -> tuple[Decimal | None, Decimal | None]:
     """The middle of the community the region lies in (latitude, longitude), or nothing."""
-    community = next((r for r in region.lineage if r.level == Level.COMMUNITY), None)
+    community = region.at_level(Level.COMMUNITY)
     if community is None or not community.outline:
         return None, None
     x0, y0, x1, y1 = bounds(community.outline)

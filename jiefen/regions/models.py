@@ -100,6 +100,10 @@ class Region(models.Model):
         """The regions from the top of the tree down to this one, read once per instance."""
         return list(self.ancestors())
 
+    def at_level(self, level: int) -> Region | None:
+        """The region of this level at or above this one (the community a grid lies in), or None."""
+        return next((r for r in self.lineage if r.level == level), None)
+
     def is_within(self, other: Region) -> bool:
         return self.path.startswith(other.path)
 

@@ -33,7 +33,6 @@ from jiefen.cases.signals import event_committed
 from jiefen.cases.workflow import System
 from jiefen.notify.services import tell
 from jiefen.regions.models import Level as RegionLevel
-from jiefen.regions.models import Region
 from jiefen.sla.sheet_models import Sheet, SheetColour
 from jiefen.taxonomy.models import RiskGrade
 
@@ -217,19 +216,12 @@ def _red_sheet(case: Case, said: str, now: dt.datetime) -> tuple[Sheet, Event | 
     return sheet, event
 
 
-def community_of(region: Region) -> Region | None:
-    """The village or community (村社区) at or above a place."""
-    if region.level == RegionLevel.COMMUNITY:
-        return region
-    return region.ancestors().filter(level=RegionLevel.COMMUNITY).last()
-
-
 def _threat_recipients(case: Case) -> QuerySet:
     """The staff of the case's community (its own posts and the grid workers of its grids)
     and of the centers holding the case."""
     User = get_user_model()
     q = Q(memberships__role__in=CENTER_ROLES, memberships__region_id__in={case.center_id, case.origin_center_id} - {None})
-    community = community_of(case.region)
+    community = case.region.at_level(RegionLevel.COMMUNITY)  # the 村/社区 at or above the place
     if community is not None:
         q |= Q(memberships__role__in=COMMUNITY_ROLES, memberships__region_id=community.pk)
         q |= Q(memberships__role=Role.GRID_WORKER, memberships__region__path__startswith=community.path)
