@@ -418,27 +418,23 @@ def main(argv: list[str] | None = None) -> int:
             for database in databases:
                 job("transitions", "transitions", ["--cases", str(args.transition_cases)], database,
                     f"perform(), {args.transition_cases} cases, {DB_NAMES[database]}")
-        if "worklist" in only:
+        def on_postgres(kind: str, job_args: list[str], label: str) -> None:
+            if kind not in only:
+                return
             if pg:
-                job("worklist", "worklist", ["--cases", str(args.scale), "--repeat", str(args.repeat)],
-                    "postgresql", f"worklist, {args.scale:,} cases, PostgreSQL")
+                job(kind, kind, job_args, "postgresql", f"{label}, PostgreSQL")
             else:
-                notes.append("The worklist benchmark runs on PostgreSQL only.")
+                notes.append(f"The {kind} benchmark runs on PostgreSQL only.")
+
+        on_postgres("worklist", ["--cases", str(args.scale), "--repeat", str(args.repeat)],
+                    f"worklist, {args.scale:,} cases")
         if "tick" in only and pg and (ROOT / "benchmarks" / "tick.py").exists():
             job("tick", "tick", ["--clocks", str(args.clocks)], "postgresql",
                 f"clock tick, {args.clocks:,} open clocks, PostgreSQL")
-        if "intake" in only:
-            if pg:
-                job("intake", "intake", ["--seconds", str(args.intake_seconds)], "postgresql",
-                    f"intake under load, {args.intake_seconds:.0f} s, PostgreSQL")
-            else:
-                notes.append("The intake benchmark runs on PostgreSQL only.")
-        if "analytics" in only:
-            if pg:
-                job("analytics", "analytics", ["--cases", str(args.analytics_cases)], "postgresql",
-                    f"dashboard figures, {args.analytics_cases:,} cases, PostgreSQL")
-            else:
-                notes.append("The analytics benchmark runs on PostgreSQL only.")
+        on_postgres("intake", ["--seconds", str(args.intake_seconds)],
+                    f"intake under load, {args.intake_seconds:.0f} s")
+        on_postgres("analytics", ["--cases", str(args.analytics_cases)],
+                    f"dashboard figures, {args.analytics_cases:,} cases")
         if "judgement" in only:
             job("classify", "judgement_classify", [], "sqlite", "classifier: throughput, training, macro-F1")
             job("threats", "judgement_threats", [], "sqlite", "threat signals: recall, false alarms, speed")
