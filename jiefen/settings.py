@@ -81,6 +81,11 @@ INSTALLED_APPS = [
     "jiefen.risk",
     "jiefen.audit",
     "jiefen.analytics",
+    "jiefen.reports",
+    "jiefen.assessment",
+    "jiefen.mediators",
+    "jiefen.knowledge",
+    "jiefen.field",
     "jiefen.demo",
     "jiefen.web",
 ]

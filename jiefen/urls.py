@@ -14,5 +14,10 @@ urlpatterns = [
     path("risk/", include("jiefen.risk.urls")),
     path("accounts/", include("jiefen.accounts.urls")),
     path("analytics/", include("jiefen.analytics.urls")),
+    path("reports/", include("jiefen.reports.urls")),
+    path("assessment/", include("jiefen.assessment.urls")),
+    path("mediators/", include("jiefen.mediators.urls")),
+    path("knowledge/", include("jiefen.knowledge.urls")),
+    path("field/", include("jiefen.field.urls")),
     path("", include("jiefen.web.urls")),
 ]
