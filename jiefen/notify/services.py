@@ -83,3 +83,12 @@ def tell(event: Event, users: Iterable, text: str) -> int:
     rows = [Notification(user=u, case_id=event.case_id, event=event, text=text[:300]) for u in users]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
+
+
+def announce(users: Iterable, text: str, *, kind: str, url: str = "", case=None) -> int:
+    """Tell these users something that is not a case event (a report is ready, a typical case
+    was published, a mediator was ordered): `kind` names what it is about, `url` where to look.
+    Returns how many users were told."""
+    rows = [Notification(user=u, case=case, kind=kind, url=url, text=text[:300]) for u in users]
+    Notification.objects.bulk_create(rows)
+    return len(rows)
