@@ -8,3 +8,13 @@ register = template.Library()
 @register.inclusion_tag("mediators/_nav.html", takes_context=True)
 def mediators_nav(context):
     return {"show": False}
+
+
+@register.inclusion_tag("mediators/_empty.html", takes_context=True)
+def mediators_case_card(context, case):
+    return {}
+
+
+@register.inclusion_tag("mediators/_empty.html", takes_context=True)
+def mediators_track_card(context, case):
+    return {}
