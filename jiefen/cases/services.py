@@ -381,6 +381,18 @@ def _clean_mediation(case, data, reason):
     }
 
 
+def _clean_on_spot(case, data, reason):
+    """The mediation the grid worker held where they found the matter: by default face to face,
+    now, at the case's address; it must have succeeded (a failed one is reported, not closed)."""
+    given = {k: v for k, v in data.items() if v not in (None, "")}
+    defaults = {"held_at": timezone.now(), "place": case.address or case.region.name,
+                "method": MediationMethod.FACE_TO_FACE, "outcome": MediationOutcome.RESOLVED}
+    cleaned = _clean_mediation(case, defaults | given, reason)
+    if cleaned["outcome"] != MediationOutcome.RESOLVED:
+        raise ValidationError(_("就地化解须调解成功；未能化解的纠纷请直接上报，由中心受理派单。"))
+    return cleaned | {"result": _text(reason or data.get("result"), _("化解结果"))}
+
+
 def _clean_close_unresolved(case, data, reason):
     return {
         "guidance": _choice(data.get("guidance"), Guidance, _("引导途径")),
@@ -417,6 +429,7 @@ CLEANERS = {
     "classify": _clean_classify,
     "set_risk": _clean_set_risk,
     "resolve_immediately": _clean_result,
+    "resolve_on_spot": _clean_on_spot,
     "dispatch": _clean_dispatch,
     "return": _clean_reason,
     "record_handling": lambda c, d, r: {"note": _text(r, _("办理情况"))},
@@ -487,6 +500,25 @@ def _resolve_immediately(ctx: Context, c: dict) -> None:
     ctx.case.origin_center = ctx.case.center
     ctx.write("resolve_immediately", Status.RESOLVED, reason=c["result"])
     ctx.case.closed_at = ctx.now
+    ctx.step("auto_close")
+
+
+def _resolve_on_spot(ctx: Context, c: dict) -> None:
+    case = ctx.case
+    session = MediationSession.objects.create(
+        case=case, recorded_by=ctx.actor, **{k: v for k, v in c.items() if k != "result"}
+    )
+    case.result_summary = c["result"]
+    case.origin_center = case.center
+    ctx.write("resolve_on_spot", Status.RESOLVED, {
+        "mediation_id": session.pk,
+        "method": session.method,
+        "outcome": session.outcome,
+        "held_at": session.held_at.isoformat(),
+        "amount": str(session.agreement_amount) if session.agreement_amount is not None else None,
+        "judicial_confirmation": session.judicial_confirmation,
+    }, reason=c["result"])
+    case.closed_at = ctx.now
     ctx.step("auto_close")
 
 
@@ -646,6 +678,7 @@ APPLIERS = {
     "classify": _classify,
     "set_risk": _set_risk,
     "resolve_immediately": _resolve_immediately,
+    "resolve_on_spot": _resolve_on_spot,
     "dispatch": _dispatch,
     "transfer": _transfer,
     "sign": _sign,

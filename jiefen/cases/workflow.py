@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from jiefen.accounts.models import Role
 from jiefen.taxonomy.models import HandlingKind
 
-from .models import TERMINAL_STATUSES, Case, Status
+from .models import TERMINAL_STATUSES, Case, Channel, Status
 
 S = Status
 
@@ -55,8 +55,10 @@ class System:
 #   resident – the complainant, through the tracking code
 #   visit    – the complainant; or, on their behalf, the origin center's staff, or a staff
 #              member an app vouches for (VISITORS: the grid worker of a pending follow-up)
+#   reporter – the staff member who filed the case, holding one of the roles at a region
+#              whose subtree holds its place (the grid worker's own patrol report)
 CENTER, ORIGIN, HOLDER, WORKER, RESIDENT = "center", "origin", "holder", "worker", "resident"
-VISIT = "visit"
+VISIT, REPORTER = "visit", "reporter"
 
 STAFF = frozenset({Role.CLERK, Role.DISPATCHER, Role.LEADER})
 DISPATCH = frozenset({Role.DISPATCHER, Role.LEADER})
@@ -93,6 +95,13 @@ ACTIONS: dict[str, Action] = {
             "resolve_immediately", _("即办办结"), frozenset({S.ACCEPTED}), S.RESOLVED, CENTER,
             frozenset({Role.CLERK, Role.DISPATCHER}), True,
             when=lambda c: c.handling_kind == HandlingKind.IMMEDIATE,
+        ),
+        # 就地化解: the grid worker mediated the matter where they found it and files it resolved;
+        # nobody at a center has touched it yet, so it closes at once like an immediate matter.
+        Action(
+            "resolve_on_spot", _("就地化解"), frozenset({S.SUBMITTED}), S.RESOLVED, REPORTER,
+            frozenset({Role.GRID_WORKER}), True,
+            when=lambda c: c.channel == Channel.GRID,
         ),
         Action(
             "dispatch", _("派单"), frozenset({S.ACCEPTED, S.RETURNED, S.ESCALATED, S.REOPENED}),
@@ -193,6 +202,11 @@ def actor_may(user, case: Case, action: Action) -> bool:
     if action.who == VISIT:
         origin = bool(_center_roles(user, case.origin_center_id or case.center_id) & action.roles)
         return origin or any(check(user, case) for check in VISITORS)
+    if action.who == REPORTER:
+        return case.created_by_id == user.pk and any(
+            m.role in action.roles and m.region_id and case.region_path.startswith(m.region.path)
+            for m in user.memberships_cached()
+        )
     if action.who == CENTER:
         return bool(_center_roles(user, case.center_id) & action.roles)
     if action.who == ORIGIN:
