@@ -158,10 +158,7 @@ def rows_for(kind: str, r: dict) -> list[tuple]:
             (name, db, "cases/s", r["cases_rate"], *base, r["cases_rate"] / r["plain_rate"]),
             (name, db, "events/s", r["events_rate"], *base, r["events_rate"] / r["plain_rate"]),
             (name, db, "rows/s, all tables", r["rows_rate"], *base, r["rows_rate"] / r["plain_rate"]),
-        ] + ([
-            (name, db, "cases/s with clocks", r["cases"] / (r["seconds"] + r["clocks_seconds"]), *base,
-             r["cases"] / (r["seconds"] + r["clocks_seconds"]) / r["plain_rate"]),
-        ] if r.get("clocks_seconds") is not None else [])
+        ]
     if kind == "transitions":
         name = f"perform(), {r['actions']:,} actions"
         return [
@@ -411,9 +408,8 @@ def main(argv: list[str] | None = None) -> int:
                 job("demo", "demo_data", ["--cases", str(args.cases)], database,
                     f"demo data, {args.cases:,} cases, {DB_NAMES[database]}")
             if args.big and pg:
-                job("demo", "demo_data", ["--cases", "1000000", "--baseline-repeat", "1", "--no-clocks"],
+                job("demo", "demo_data", ["--cases", "1000000", "--baseline-repeat", "1"],
                     "postgresql", "demo data, 1,000,000 cases, PostgreSQL")
-                notes.append("Demo data, 1,000,000 cases: without the clock backfill, to time the generator alone.")
         if "transitions" in only:
             for database in databases:
                 job("transitions", "transitions", ["--cases", str(args.transition_cases)], database,

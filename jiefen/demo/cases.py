@@ -52,6 +52,9 @@ from jiefen.intake.services import DEFAULT_RESPOND_MINUTES
 from jiefen.lib.bulk import RowWriter, row_writer
 from jiefen.lib.codes import ALPHABET, LENGTH
 from jiefen.sla.calendar import WorkingCalendar
+from jiefen.sla.clocks import RED_PERCENT, SORT_HOURS, WARN_PERCENT
+from jiefen.sla.clocks import RULES as CLOCK_RULES
+from jiefen.sla.sheet_models import Clock, ClockKind, Stage
 from jiefen.taxonomy.models import HandlingKind, Item, RiskGrade
 
 from . import texts
@@ -196,6 +199,8 @@ class _Item:
     handle_days: int
     default_risk: str
     examples: tuple[str, ...]
+    warn_percent: int = 80
+    red_percent: int = 50
 
 
 @dataclass(eq=False)
@@ -313,7 +318,7 @@ class _World:
             _Item(
                 i.pk, i.code, i.name, i.category_id, i.category.code, i.category.name, i.department_type.code,
                 i.handling_kind, i.respond_minutes, i.sign_hours, i.handle_days, i.default_risk,
-                tuple(i.examples or ()),
+                tuple(i.examples or ()), i.warn_percent, i.red_percent,
             )
             for i in Item.objects.filter(active=True, category__active=True).select_related("category", "department_type").order_by("code")
         ]
@@ -927,6 +932,7 @@ EVENT_COLUMNS = (
     "created_at",
 )
 HELPER_COLUMNS = ("case_id", "department_id")
+CLOCK_COLUMNS = ("case_id", "kind", "started_at", "due_at", "warn_at", "red_at", "stopped_at", "stage", "next_check_at")
 COMPLAINANT, RESPONDENT = str(PartyRole.COMPLAINANT), str(PartyRole.RESPONDENT)
 
 
@@ -938,12 +944,14 @@ class _Rows:
     session_data: list[dict] = field(default_factory=list)  # each session's event data, for its id
     events: list[list] = field(default_factory=list)
     helpers: list[list] = field(default_factory=list)
+    clocks: list[list] = field(default_factory=list)
 
 
 def _rows(story: _Story, shift: float, case_id: int, code: str, world: _World, rows: _Rows) -> None:
     """Turn a played story into rows, with times, deadlines and the case's final fields."""
     base, delta = world.base, dt.timedelta
     events, public = rows.events, PUBLIC_EVENTS
+    running: dict[str, list] = {}  # clock kind → its row, while it runs
     steps = 0  # perform()'s own steps (start, auto_close), which ride along with an action
 
     for ev in story.events:
@@ -975,6 +983,7 @@ def _rows(story: _Story, shift: float, case_id: int, code: str, world: _World, r
             case_id, ev.action, ev.from_status, ev.to_status, actor.id if actor is not None else None, ev.label,
             ev.reason, ev.data, ev.action in public, when,
         ])
+        _clocks(running, ev, when, story.classified, case_id, rows.clocks)
 
     created, updated = events[-len(story.events)][-1], when  # by its first and last events
     item = story.classified
@@ -1007,6 +1016,40 @@ def _rows(story: _Story, shift: float, case_id: int, code: str, world: _World, r
     rows.helpers.extend([case_id, d.id] for d in story.helpers)
 
 
+def _clocks(running: dict[str, list], ev: _Ev, when: dt.datetime, item: _Item | None, case_id: int,
+            out: list[list]) -> None:
+    """Stop and start the case's clocks for one event by the table perform() follows
+    (jiefen.sla.clocks.RULES): each clock is a row, the stopped ones with the colour they had
+    reached, the running ones at stage 0 with their next check due (the worker's first tick
+    raises the sheets of those already late, as jiefen.sla.backfill says)."""
+    rule = CLOCK_RULES.get(ev.action)
+    if rule is None:
+        return
+    stops, starts = rule
+    for kind in stops:
+        row = running.pop(kind, None)
+        if row is not None:
+            _, _, _, due, warn, red, *_ = row
+            row[6] = when
+            row[7] = Stage.RED if when >= red else Stage.YELLOW if when >= due else Stage.BLUE if when >= warn else Stage.NONE
+            row[8] = None
+    for kind in sorted(starts):
+        if kind == ClockKind.RESPOND:
+            due = when + dt.timedelta(minutes=item.respond_minutes if item else DEFAULT_RESPOND_MINUTES)
+        elif kind == ClockKind.SORT:
+            due = when + dt.timedelta(hours=SORT_HOURS)
+        else:
+            due = ev.sign_due if kind == ClockKind.SIGN else ev.handle_due
+            if due is None:
+                continue
+        span = max(due - when, dt.timedelta(minutes=1))
+        warn_pct, red_pct = (item.warn_percent, item.red_percent) if item else (WARN_PERCENT, RED_PERCENT)
+        warn = when + span * warn_pct / 100
+        row = [case_id, str(kind), when, due, warn, due + span * red_pct / 100, None, Stage.NONE, warn]
+        running[kind] = row
+        out.append(row)
+
+
 # ---------------------------------------------------------------- the generator
 
 
@@ -1016,6 +1059,7 @@ class Generated:
     events: int = 0
     parties: int = 0
     mediations: int = 0
+    clocks: int = 0
     seconds: float = 0.0
 
     @property
@@ -1073,6 +1117,7 @@ def _write(writer: RowWriter, rows: _Rows) -> None:
     writer.insert(MediationSession, SESSION_COLUMNS, rows.sessions)
     writer.insert(Event, EVENT_COLUMNS, rows.events)
     writer.insert(Case.helper_departments.through, HELPER_COLUMNS, rows.helpers)
+    writer.insert(Clock, CLOCK_COLUMNS, rows.clocks)
 
 
 def _write_batch(writer: RowWriter, rows: _Rows) -> _Rows:
@@ -1116,6 +1161,7 @@ def generate_cases(
         result.events += len(rows.events)
         result.parties += len(rows.parties)
         result.mediations += len(rows.sessions)
+        result.clocks += len(rows.clocks)
         result.seconds = time.monotonic() - started
         if progress:
             progress(result.cases, n, result.seconds)
