@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "assessment"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.scorecard, name="scorecard"),
+    path("export/", views.export, name="export"),
+]

@@ -2,9 +2,12 @@
 
 from django import template
 
+from ..services import may_assess
+
 register = template.Library()
 
 
 @register.inclusion_tag("assessment/_nav.html", takes_context=True)
 def assessment_nav(context):
-    return {"show": False}
+    user = context.get("user")
+    return {"show": user is not None and may_assess(user)}
