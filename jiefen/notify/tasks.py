@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from .services import notify_for_event
+from .services import deliver, notify_for_event
 
 
 @task()
@@ -13,3 +13,9 @@ def notify_event(event_id: int) -> int:
 @task()
 def notify_events(event_ids: list[int]) -> int:
     return sum(notify_for_event(event_id) for event_id in event_ids)
+
+
+@task()
+def deliver_now(keys: list[str]) -> int:
+    """Send these new deliveries at once; what fails is left to the retry job (notify.retry)."""
+    return deliver(keys)

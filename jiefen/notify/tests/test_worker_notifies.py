@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from jiefen.cases.models import Status
-from jiefen.notify.models import Notification
+from jiefen.notify.models import Delivery, Notification
 from jiefen.testing.factories import PASSWORD, advance, build_world, submit
 
 
@@ -47,6 +47,9 @@ def test_a_new_case_queues_one_task_that_tells_its_center(database_queue):
 
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    # ... and that task queued the SMS telling the resident their tracking code, sent in turn
+    assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["SUCCESSFUL"] * 2
     note = Notification.objects.get(user=world["clerk"])
     assert case.display_code in note.text
+    sms = Delivery.objects.get(case=case)
+    assert sms.status == Delivery.Status.SENT and case.display_code in sms.text
