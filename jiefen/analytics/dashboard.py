@@ -20,6 +20,8 @@ from .services import Filter
 
 PERIODS = {"this_month": _("本月"), "last_month": _("上月"), "this_year": _("本年"), "custom": _("自定义")}
 DASHBOARD_ROLES = CENTER_ROLES - {Role.GRID_WORKER}
+# The counters the children's figures (the first six indicators) read.
+CHILD_FIELDS = ["received", "accepted", "declined", "resolved", "unresolved"]
 
 
 def may_see_dashboard(user) -> bool:
@@ -158,24 +160,23 @@ def build(user, params) -> Dashboard:
         v, p, y = ind.compute(now), ind.compute(before), ind.compute(last_year)
         d.rows.append({"ind": ind, "value": fmt(ind, v), "prev": fmt(ind, p), "yoy": fmt(ind, y),
                        "vs_prev": change(v, p), "vs_yoy": change(v, y)})
-    court = services.sums(Filter(f.region_path, department_id, mediator_id, channel="court"), start, end)
+    court = services.sums(Filter(f.region_path, department_id, mediator_id, channel="court"), start, end,
+                          ["resolved", "unresolved"])
     d.pre_litigation = fmt(PRE_LITIGATION, PRE_LITIGATION.compute(court))
     if region is not None:
         children = list(Region.objects.filter(parent=region).order_by("path"))
-        by_path = services.sums_by(f, start, end, "region_path")
+        shown = INDICATORS[:6]
+        by_child = services.sums_by_region(f, start, end, children, CHILD_FIELDS)
         for child in children:
-            s = {k: 0 for k in services.SUM_FIELDS}
-            for path, row in by_path.items():
-                if path.startswith(child.path):
-                    for k, v in row.items():
-                        s[k] += v
-            d.children.append({"region": child, "figures": [fmt(i, i.compute(s)) for i in INDICATORS[:6]]})
-    d.by_category = _named(services.sums_by(f, start, end, "category_id"), _category_names())
+            s = by_child[child.path]
+            d.children.append({"region": child, "figures": [fmt(i, i.compute(s)) for i in shown]})
+    received = ["received"]
+    d.by_category = _named(services.sums_by(f, start, end, "category_id", received), _category_names())
     from jiefen.cases.models import Channel
     from jiefen.taxonomy.models import RiskGrade
-    d.by_channel = _named(services.sums_by(f, start, end, "channel"), dict(Channel.choices))
-    d.by_risk = _named(services.sums_by(f, start, end, "risk_grade"), dict(RiskGrade.choices))
-    d.by_day = [(day, row["received"]) for day, row in services.sums_by(f, start, end, "day").items()]
+    d.by_channel = _named(services.sums_by(f, start, end, "channel", received), dict(Channel.choices))
+    d.by_risk = _named(services.sums_by(f, start, end, "risk_grade", received), dict(RiskGrade.choices))
+    d.by_day = [(day, row["received"]) for day, row in services.sums_by(f, start, end, "day", received).items()]
     d.sheets = _open_sheets(f)
     return d
 

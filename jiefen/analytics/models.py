@@ -1,10 +1,17 @@
-"""Models of the analytics app: one fact row per case and daily rollups of those facts.
+"""Models of the analytics app: one fact row per case, daily rollups of those facts and a
+coarser monthly rollup for the dashboard's usual questions.
 
 `CaseFact` remembers what each case last contributed to the rollups (its dimensions and its
 list of dated contributions), so `refresh()` can take the old contribution out and put the new
 one in: the rollups always equal a recomputation from scratch. `Rollup` rows are keyed by
 (day, region, category, item, channel, risk grade, lead department, mediator); dimensions
-are plain integers with 0 for "none" so the unique key also holds on PostgreSQL."""
+are plain integers with 0 for "none" so the unique key also holds on PostgreSQL.
+
+`MonthRollup` holds the same counters keyed only by (month, community, category, channel,
+risk grade): no matter, department or mediator, and the region cut at community level (a
+case above community level keeps its own region). It has a few rows per community and month
+whatever the number of cases, and answers whole months for a region at community level or
+above without a department or mediator filter (see services._plan)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -36,16 +43,9 @@ class CaseFact(models.Model):
         return str(self.case_id)
 
 
-class Rollup(models.Model):
-    day = models.DateField(_("日期"))
-    region_id = models.IntegerField(_("地区"))
-    region_path = models.CharField(max_length=255)
-    category_id = models.IntegerField(default=0)
-    item_id = models.IntegerField(default=0)
-    channel = models.CharField(max_length=20)
-    risk_grade = models.CharField(max_length=20)
-    department_id = models.IntegerField(default=0)
-    mediator_id = models.IntegerField(default=0)
+class Counters(models.Model):
+    """The summed counters every rollup row carries (see COUNTERS)."""
+
     received = models.IntegerField(default=0)
     accepted = models.IntegerField(default=0)
     declined = models.IntegerField(default=0)
@@ -80,6 +80,20 @@ class Rollup(models.Model):
     h11 = models.IntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class Rollup(Counters):
+    day = models.DateField(_("日期"))
+    region_id = models.IntegerField(_("地区"))
+    region_path = models.CharField(max_length=255)
+    category_id = models.IntegerField(default=0)
+    item_id = models.IntegerField(default=0)
+    channel = models.CharField(max_length=20)
+    risk_grade = models.CharField(max_length=20)
+    department_id = models.IntegerField(default=0)
+    mediator_id = models.IntegerField(default=0)
+    class Meta:
         verbose_name = _("日统计")
         verbose_name_plural = _("日统计")
         constraints = [models.UniqueConstraint(
@@ -95,11 +109,36 @@ class Rollup(models.Model):
         return f"{self.day} {self.region_path}"
 
 
+class MonthRollup(Counters):
+    month = models.DateField(_("月份"))  # the first day of the month
+    region_id = models.IntegerField(_("地区"))  # the community (or the case's own region above it)
+    region_path = models.CharField(max_length=255)
+    category_id = models.IntegerField(default=0)
+    channel = models.CharField(max_length=20)
+    risk_grade = models.CharField(max_length=20)
+
+    class Meta:
+        verbose_name = _("月统计")
+        verbose_name_plural = _("月统计")
+        constraints = [models.UniqueConstraint(
+            fields=["month", "region_id", "category_id", "channel", "risk_grade"], name="month_rollup_key")]
+        indexes = [
+            models.Index(fields=["region_path", "month"], name="month_rollup_path",
+                         opclasses=["varchar_pattern_ops", "date_ops"]),
+            models.Index(fields=["month"], name="month_rollup_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.region_path}"
+
+
 class Watermark(models.Model):
-    """One row: the last cases.Event id folded in, and when the last refresh ran."""
+    """One row: the last cases.Event id folded in, when the last refresh ran, and a stamp
+    changed whenever a rollup row changes (the key of the cached figures)."""
 
     last_event_id = models.BigIntegerField(default=0)
     refreshed_at = models.DateTimeField(null=True, blank=True)
+    stamp = models.CharField(max_length=32, default="", blank=True)
 
     def __str__(self) -> str:
         return f"{self.last_event_id}"

@@ -3,26 +3,40 @@ scratch by `rebuild()`; and the figures the dashboard and reports read from them
 
 A case's contribution is recomputed whole whenever anything about it may have changed (a
 new timeline event, a clock stopped, a repeat confirmed), its old contribution subtracted and
-the new one added. So refresh() is idempotent, and after it the rollups equal a rebuild."""
+the new one added. So refresh() is idempotent, and after it the rollups equal a rebuild.
+
+Two tables are kept by the same fold/refresh/rebuild: `Rollup` (day × every dimension) and
+`MonthRollup` (month × community × category × channel × risk grade). A question is answered
+from the monthly table for its whole months when it can be (a region at community level or
+above, no department or mediator, grouped by nothing or by category, channel or risk), and
+from the daily table for the days before and after them and for everything else. Figures are
+cached under the watermark's stamp, which changes whenever a rollup row does."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import hashlib
+import uuid
+from collections import defaultdict, namedtuple
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Max, Q, Sum
 from django.utils import timezone
 
 from jiefen.cases.models import Case, Event, Satisfaction, Status
+from jiefen.regions.models import PATH_STEP, Level, Region
 
-from .models import CLOCK_KINDS, COUNTERS, HOUR_BUCKETS, CaseFact, Rollup, Watermark
+from .models import CLOCK_KINDS, COUNTERS, HOUR_BUCKETS, CaseFact, MonthRollup, Rollup, Watermark
 
 SUM_FIELDS = [*COUNTERS, "handle_hours"]
 KEY_FIELDS = ["region_id", "region_path", "category_id", "item_id", "channel", "risk_grade",
               "department_id", "mediator_id"]
+MONTH_KEY_FIELDS = ["region_id", "region_path", "category_id", "channel", "risk_grade"]
+MONTH_GROUPS = {"category_id", "channel", "risk_grade"}  # sums_by fields the monthly table answers
+CACHE_SECONDS = 3600
 LATE_COMMIT_MARGIN = dt.timedelta(minutes=10)  # events committed out of id order are re-read
 BATCH = 2000
 
@@ -38,7 +52,7 @@ def bucket(hours: float) -> int:
     return len(HOUR_BUCKETS) - 1
 
 
-def compute_fact(case: Case, events: list, clocks: list, repeat: bool) -> tuple[dict, list]:
+def compute_fact(case, events: list, clocks: list, repeat: bool) -> tuple[dict, list]:
     """(dimensions, contributions) of one case: contributions are [day, counter, amount]."""
     mediator = 0
     accepted = declined = None
@@ -84,55 +98,98 @@ def compute_fact(case: Case, events: list, clocks: list, repeat: bool) -> tuple[
     return key, out
 
 
+_CASE_FIELDS = ["id", "created_at", "closed_at", "status", "satisfaction", "region_id", "region_path",
+                "category_id", "item_id", "channel", "risk_grade", "department_id"]
+_CaseRow = namedtuple("_CaseRow", _CASE_FIELDS)
+_EventRow = namedtuple("_EventRow", "case_id action to_status actor_id created_at")
+_ClockRow = namedtuple("_ClockRow", "case_id kind stopped_at due_at")
+
+
 def _load(case_ids: list[int]) -> dict[int, tuple[dict, list]]:
-    """Facts for these cases, read in a few queries."""
+    """Facts for these cases, read in a few queries as plain rows (no model instances)."""
     from jiefen.incidents.models import Decision, Kind, Suggestion
     from jiefen.sla.models import Clock
 
-    cases = {c.pk: c for c in Case.objects.filter(pk__in=case_ids).only(
-        "id", "created_at", "closed_at", "status", "satisfaction", "region_id", "region_path",
-        "category_id", "item_id", "channel", "risk_grade", "department_id")}
+    cases = [_CaseRow._make(r) for r in Case.objects.filter(pk__in=case_ids).values_list(*_CASE_FIELDS)]
     events, clocks = defaultdict(list), defaultdict(list)
-    for e in Event.objects.filter(case_id__in=case_ids).only(
-            "id", "case_id", "action", "to_status", "actor_id", "created_at").order_by("id"):
-        events[e.case_id].append(e)
-    for c in Clock.objects.filter(case_id__in=case_ids, stopped_at__isnull=False).only(
-            "case_id", "kind", "stopped_at", "due_at"):
-        clocks[c.case_id].append(c)
+    for r in Event.objects.filter(case_id__in=case_ids).order_by("id").values_list(*_EventRow._fields):
+        events[r[0]].append(_EventRow._make(r))
+    for r in Clock.objects.filter(case_id__in=case_ids, stopped_at__isnull=False).values_list(*_ClockRow._fields):
+        clocks[r[0]].append(_ClockRow._make(r))
     repeats = set(Suggestion.objects.filter(
         case_id__in=case_ids, kind=Kind.REPEAT, status=Decision.CONFIRMED).values_list("case_id", flat=True))
-    return {pk: compute_fact(c, events[pk], clocks[pk], pk in repeats) for pk, c in cases.items()}
+    return {c.id: compute_fact(c, events[c.id], clocks[c.id], c.id in repeats) for c in cases}
 
 
-def _accumulate(acc: dict, key: dict, contributions: list, sign: int) -> None:
-    base = tuple(key[f] for f in KEY_FIELDS)
-    for day, counter, amount in contributions:
-        acc[(day, base)][counter] += sign * amount
+class _Communities:
+    """Cuts a case's region at community level for the monthly table: community paths → ids,
+    read once per fold; a region above community level stays itself."""
+
+    def __init__(self) -> None:
+        self.ids = dict(Region.objects.filter(level=Level.COMMUNITY).values_list("path", "id"))
+        self.memo: dict = {}
+
+    def key(self, key: dict) -> tuple:
+        fine = (key["region_id"], key["region_path"])
+        cut = self.memo.get(fine)
+        if cut is None:
+            path = key["region_path"]
+            cut = next(((self.ids[path[:i]], path[:i]) for i in range(PATH_STEP, len(path) + 1, PATH_STEP)
+                        if path[:i] in self.ids), fine)
+            self.memo[fine] = cut
+        return (*cut, key["category_id"], key["channel"], key["risk_grade"])
 
 
-def _apply(acc: dict) -> None:
-    for (day, base), deltas in acc.items():
-        deltas = {k: v for k, v in deltas.items() if v}
-        if not deltas:
-            continue
-        ident = dict(zip(KEY_FIELDS, base, strict=True))
-        path = ident.pop("region_path")
-        ident["day"] = day
-        n = Rollup.objects.filter(**ident).update(**{k: F(k) + v for k, v in deltas.items()})
-        if not n:
-            Rollup.objects.create(**ident, region_path=path, **deltas)
-            continue
-        row = Rollup.objects.filter(**ident).values(*COUNTERS).first()
-        if row and not any(row.values()):
-            Rollup.objects.filter(**ident).delete()
+class _Acc:
+    """Counter deltas for both tables: {(iso day or month, key tuple): {counter: amount}}."""
+
+    def __init__(self) -> None:
+        self.communities = _Communities()
+        self.days: dict = defaultdict(lambda: defaultdict(float))
+        self.months: dict = defaultdict(lambda: defaultdict(float))
+
+    def add(self, key: dict, contributions: list, sign: int) -> None:
+        base = tuple(key[f] for f in KEY_FIELDS)
+        coarse = self.communities.key(key)
+        for day, counter, amount in contributions:
+            self.days[(day, base)][counter] += sign * amount
+            self.months[(day[:8] + "01", coarse)][counter] += sign * amount
+
+    def tables(self):
+        yield Rollup, "day", KEY_FIELDS, self.days
+        yield MonthRollup, "month", MONTH_KEY_FIELDS, self.months
+
+
+def _apply(acc: _Acc) -> int:
+    """Move the rows by the deltas; return the number of rows touched."""
+    touched = 0
+    for model, when, fields, deltas_by_key in acc.tables():
+        for (period, base), deltas in deltas_by_key.items():
+            deltas = {k: v for k, v in deltas.items() if v}
+            if not deltas:
+                continue
+            touched += 1
+            ident = dict(zip(fields, base, strict=True))
+            path = ident.pop("region_path")
+            ident[when] = period
+            rows = model.objects.filter(**ident)
+            if not rows.update(**{k: F(k) + v for k, v in deltas.items()}):
+                model.objects.create(**ident, region_path=path, **deltas)
+                continue
+            row = rows.values(*COUNTERS).first()
+            if row and not any(row.values()):
+                rows.delete()
+    return touched
 
 
 def fold(case_ids: Iterable[int]) -> int:
-    """Recompute these cases' facts and move the rollups by the difference. Call under the lock."""
+    """Recompute these cases' facts and move the rollups by the difference. Call under the lock
+    (refresh() does); return the number of rollup rows touched."""
     ids = sorted(set(case_ids))
+    touched = 0
     for i in range(0, len(ids), BATCH):
         chunk = ids[i:i + BATCH]
-        acc: dict = defaultdict(lambda: defaultdict(float))
+        acc = _Acc()
         old = {f.case_id: f for f in CaseFact.objects.filter(case_id__in=chunk)}
         new = _load(chunk)
         changed = []
@@ -142,14 +199,14 @@ def fold(case_ids: Iterable[int]) -> int:
             if before and after and before.key == after[0] and before.contributions == after[1]:
                 continue
             if before:
-                _accumulate(acc, before.key, before.contributions, -1)
+                acc.add(before.key, before.contributions, -1)
             if after:
-                _accumulate(acc, after[0], after[1], +1)
+                acc.add(after[0], after[1], +1)
                 changed.append(CaseFact(case_id=pk, key=after[0], contributions=after[1]))
-        _apply(acc)
+        touched += _apply(acc)
         CaseFact.objects.filter(case_id__in=[f.case_id for f in changed]).delete()
         CaseFact.objects.bulk_create(changed)
-    return len(ids)
+    return touched
 
 
 def _locked_watermark() -> Watermark:
@@ -177,7 +234,9 @@ def refresh(limit: int = 50_000) -> int:
                            .values_list("case_id", flat=True))
                 ids |= set(Clock.objects.filter(stopped_at__gte=since).values_list("case_id", flat=True))
                 ids |= set(Suggestion.objects.filter(decided_at__gte=since).values_list("case_id", flat=True))
-            total += fold(ids)
+            total += len(ids)
+            if fold(ids) or not wm.stamp:
+                wm.stamp = uuid.uuid4().hex  # the cached figures are stale
             if rows:
                 wm.last_event_id = rows[-1][0]
             wm.refreshed_at = now
@@ -187,13 +246,14 @@ def refresh(limit: int = 50_000) -> int:
 
 
 def rebuild(batch: int = 5000, progress=None) -> int:
-    """Recompute every fact and rollup from the cases, their events and clocks."""
+    """Recompute every fact and both rollup tables from the cases, their events and clocks."""
     with transaction.atomic():
         wm = _locked_watermark()
         last = Event.objects.aggregate(m=Max("pk"))["m"] or 0
         Rollup.objects.all().delete()
+        MonthRollup.objects.all().delete()
         CaseFact.objects.all().delete()
-        acc: dict = defaultdict(lambda: defaultdict(float))
+        acc = _Acc()
         done, after = 0, 0
         while True:
             ids = list(Case.objects.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:batch])
@@ -203,16 +263,18 @@ def rebuild(batch: int = 5000, progress=None) -> int:
             CaseFact.objects.bulk_create(
                 [CaseFact(case_id=pk, key=k, contributions=c) for pk, (k, c) in facts.items()], batch_size=batch)
             for k, c in facts.values():
-                _accumulate(acc, k, c, +1)
+                acc.add(k, c, +1)
             after, done = ids[-1], done + len(ids)
             if progress:
                 progress(done)
-        rows = []
-        for (day, base), counters in acc.items():
-            ident = dict(zip(KEY_FIELDS, base, strict=True))
-            rows.append(Rollup(day=day, **ident, **{k: v for k, v in counters.items() if v}))
-        Rollup.objects.bulk_create(rows, batch_size=5000)
-        wm.last_event_id, wm.refreshed_at = last, timezone.now()
+        for model, when, fields, counters_by_key in acc.tables():
+            rows = []
+            for (period, base), counters in counters_by_key.items():
+                counters = {k: v for k, v in counters.items() if v}
+                if counters:
+                    rows.append(model(**{when: period}, **dict(zip(fields, base, strict=True)), **counters))
+            model.objects.bulk_create(rows, batch_size=5000)
+        wm.last_event_id, wm.refreshed_at, wm.stamp = last, timezone.now(), uuid.uuid4().hex
         wm.save()
     return done
 
@@ -239,36 +301,163 @@ class Filter:
             q &= Q(channel=self.channel)
         return q
 
+    def monthly(self) -> bool:
+        """Whether the monthly table can answer for this filter: no department or mediator, and
+        a region at community level or above (its rows are cut at community level)."""
+        if self.department_id or self.mediator_id:
+            return False
+        if not self.region_path:
+            return True
+        level = Region.objects.filter(path=self.region_path).values_list("level", flat=True).first()
+        return level is not None and level <= Level.COMMUNITY
+
 
 def rollups(f: Filter, start: dt.date, end: dt.date):
-    """Rollup rows for the filter, days start..end inclusive."""
+    """Daily rollup rows for the filter, days start..end inclusive."""
     return Rollup.objects.filter(f.q(), day__gte=start, day__lte=end)
 
 
-def sums(f: Filter, start: dt.date, end: dt.date) -> dict[str, float]:
-    got = rollups(f, start, end).aggregate(**{k: Sum(k) for k in SUM_FIELDS})
-    return {k: (v or 0) for k, v in got.items()}
+def _next_month(d: dt.date) -> dt.date:
+    return (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
-def sums_by(f: Filter, start: dt.date, end: dt.date, field: str) -> dict:
-    qs = rollups(f, start, end).values(field).annotate(**{k: Sum(k) for k in SUM_FIELDS}).order_by(field)
-    return {row.pop(field): {k: (v or 0) for k, v in row.items()} for row in qs}
+def plan(start: dt.date, end: dt.date) -> tuple[tuple[dt.date, dt.date] | None, list[tuple[dt.date, dt.date]]]:
+    """Split start..end into its whole months (first day of the first, first day after the
+    last) and the days outside them (inclusive ranges)."""
+    first = start if start.day == 1 else _next_month(start)
+    after = end + dt.timedelta(days=1)
+    stop = after if after.day == 1 else after.replace(day=1)
+    if first >= stop:
+        return None, [(start, end)]
+    days = []
+    if start < first:
+        days.append((start, first - dt.timedelta(days=1)))
+    if stop <= end:
+        days.append((stop, end))
+    return (first, stop), days
 
 
-def full_recomputation() -> dict:
-    """The rollups a rebuild would write, as {key: counters} (for checking refresh())."""
+def _stamp() -> str:
+    return Watermark.objects.filter(pk=1).values_list("stamp", flat=True).first() or ""
+
+
+def _cached(name: str, compute, *parts):
+    """compute() cached under the watermark's stamp (uncached before the first refresh)."""
+    stamp = _stamp()
+    if not stamp:
+        return compute()
+    key = "analytics:" + hashlib.sha1(repr((stamp, name, *parts)).encode()).hexdigest()
+    got = cache.get(key)
+    if got is None:
+        got = compute()
+        cache.set(key, got, CACHE_SECONDS)
+    return got
+
+
+def _collect(f: Filter, start: dt.date, end: dt.date, group: str | None, fields: list[str]) -> dict:
+    """{group value (None without a group): {field: sum}} from the monthly table for the whole
+    months it can answer and the daily table for the rest."""
+    months, days = (plan(start, end) if (group is None or group in MONTH_GROUPS) and f.monthly()
+                    else (None, [(start, end)]))
+    sums_of = {k: Sum(k) for k in fields}
+    parts = []
+    if months:
+        parts.append(MonthRollup.objects.filter(f.q(), month__gte=months[0], month__lt=months[1]))
+    if days:
+        when = Q()
+        for a, b in days:
+            when |= Q(day__gte=a, day__lte=b)
+        parts.append(Rollup.objects.filter(f.q(), when))
+    out: dict = {}
+    for qs in parts:
+        rows = [qs.aggregate(**sums_of)] if group is None else qs.values(group).annotate(**sums_of).order_by()
+        for row in rows:
+            key = row.pop(group) if group else None
+            if group and key is None:
+                continue
+            acc = out.setdefault(key, dict.fromkeys(fields, 0))
+            for k, v in row.items():
+                acc[k] += v or 0
+    if group is None:
+        out.setdefault(None, dict.fromkeys(fields, 0))
+    return out
+
+
+def _fields(fields) -> list[str]:
+    return list(fields) if fields else list(SUM_FIELDS)
+
+
+def sums(f: Filter, start: dt.date, end: dt.date, fields=None) -> dict[str, float]:
+    """Every counter (or those in `fields`) summed over the filter and the days start..end."""
+    fields = _fields(fields)
+    return _cached("sums", lambda: _collect(f, start, end, None, fields)[None], f, start, end, fields)
+
+
+def sums_by(f: Filter, start: dt.date, end: dt.date, field: str, fields=None) -> dict:
+    """{value of `field`: counters} over the filter and the days, ordered by the value."""
+    fields = _fields(fields)
+
+    def compute():
+        got = _collect(f, start, end, field, fields)
+        return {k: got[k] for k in sorted(got)}
+    return _cached("sums_by", compute, f, start, end, field, fields)
+
+
+def sums_by_region(f: Filter, start: dt.date, end: dt.date, regions, fields=None) -> dict[str, dict]:
+    """{region path: counters} for each of these regions (the children on the dashboard): the
+    part of the filter's figures within each region's subtree. From the monthly table too when
+    every region is at community level or above."""
+    fields = _fields(fields)
+    paths = sorted({r.path for r in regions})
+    coarse = all(r.level <= Level.COMMUNITY for r in regions)
+
+    def compute():
+        out = {p: dict.fromkeys(fields, 0) for p in paths}
+        lengths = sorted({len(p) for p in paths})
+        group = _collect(f, start, end, "region_path", fields) if not coarse else _by_path(f, start, end, fields)
+        for path, row in group.items():
+            target = next((path[:n] for n in lengths if path[:n] in out), None)
+            if target:
+                for k, v in row.items():
+                    out[target][k] += v
+        return out
+    return _cached("sums_by_region", compute, f, start, end, paths, fields)
+
+
+def _by_path(f: Filter, start: dt.date, end: dt.date, fields: list[str]) -> dict:
+    """Like _collect grouped by region_path, the monthly table's paths cut at community level."""
+    months, days = plan(start, end) if f.monthly() else (None, [(start, end)])
+    sums_of = {k: Sum(k) for k in fields}
+    out: dict = defaultdict(lambda: dict.fromkeys(fields, 0))
+    parts = []
+    if months:
+        parts.append(MonthRollup.objects.filter(f.q(), month__gte=months[0], month__lt=months[1]))
+    for a, b in days:
+        parts.append(Rollup.objects.filter(f.q(), day__gte=a, day__lte=b))
+    for qs in parts:
+        for row in qs.values("region_path").annotate(**sums_of).order_by():
+            acc = out[row.pop("region_path")]
+            for k, v in row.items():
+                acc[k] += v or 0
+    return dict(out)
+
+
+def full_recomputation(table=Rollup) -> dict:
+    """The rows a rebuild would write to `table` (Rollup or MonthRollup), as {key: counters},
+    for checking refresh()."""
     facts = _load(list(Case.objects.values_list("pk", flat=True)))
-    acc: dict = defaultdict(lambda: defaultdict(float))
+    acc = _Acc()
     for k, c in facts.values():
-        _accumulate(acc, k, c, +1)
-    return _normalise(acc)
+        acc.add(k, c, +1)
+    return _normalise(acc.days if table is Rollup else acc.months)
 
 
-def stored_rollups() -> dict:
+def stored_rollups(table=Rollup) -> dict:
+    when, fields = ("day", KEY_FIELDS) if table is Rollup else ("month", MONTH_KEY_FIELDS)
     acc: dict = {}
-    for r in Rollup.objects.values():
-        base = tuple(r[f] for f in KEY_FIELDS)
-        acc[(r["day"].isoformat(), base)] = {k: r[k] for k in SUM_FIELDS}
+    for r in table.objects.values():
+        base = tuple(r[f] for f in fields)
+        acc[(r[when].isoformat(), base)] = {k: r[k] for k in SUM_FIELDS}
     return _normalise(acc)
 
 
