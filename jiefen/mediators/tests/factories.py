@@ -64,3 +64,20 @@ def roster(world) -> dict[str, Mediator]:
         "hidden": MediatorFactory(name="钱民警", kind=MediatorKind.POLICE, region=world.county, public=False,
                                   organisation=None),
     }
+
+
+def mediated_case(world, mediator, *, close: bool = True, **case_fields) -> Case:
+    """A case the mediator took (ordered, accepted) and, unless `close` is False, that was then
+    resolved and closed: the order is done and the resident may rate it."""
+    from jiefen.cases.models import Status
+    from jiefen.cases.services import perform
+    from jiefen.mediators.services import answer, place_order
+    from jiefen.testing.factories import advance, submit
+
+    case = advance(world, submit(world, **case_fields), Status.IN_PROGRESS)
+    order = place_order(case, mediator.pk, world["dispatcher"])
+    answer(order, mediator.user or world["dispatcher"], accept=True)
+    if close:
+        case = perform(case, "resolve", world["hr_handler"], reason="双方达成协议")
+        case = perform(case, "close", world["dispatcher"])
+    return case
