@@ -360,7 +360,7 @@ def heat_layer(q: MapQuery) -> dict:
         return {"layer": "heat", "cells": [], "count": 0, "max": 0, "size": 0}
     y0, x0 = float(ext["y0"]), float(ext["x0"])
     span = max(float(ext["y1"]) - y0, float(ext["x1"]) - x0)
-    size = span / HEAT_CELLS if span > 0 else 0.005
+    size = span * 1.0001 / HEAT_CELLS if span > 0 else 0.005  # the extreme points in the last cell
     lat, lon = Cast(F("latitude"), FloatField()), Cast(F("longitude"), FloatField())
     rows = (qs.order_by().annotate(
         i=Floor((lat - Value(y0)) / Value(size), output_field=FloatField()),

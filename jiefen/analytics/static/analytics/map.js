@@ -23,6 +23,7 @@
   map.getPane("cases").style.zIndex = 450;
   map.getPane("cases").style.pointerEvents = "none";
   var caseRenderer = L.canvas({ pane: "cases" });
+  var OPEN_COLOUR = "#111827", CLOSED_COLOUR = "#2563eb";  // apart from the areas' palettes
   var areas = null, selected = null, layersById = {};
 
   function node(tag, attrs, content) {
@@ -140,14 +141,14 @@
     if (data.layer === "points") {
       data.points.forEach(function (p) {
         L.circleMarker([p[0], p[1]], {
-          renderer: caseRenderer, pane: "cases", interactive: false, radius: 3.5, weight: 1,
-          color: "#ffffff", fillColor: p[4] ? "#dc2626" : "#1d4ed8", fillOpacity: 0.85
+          renderer: caseRenderer, pane: "cases", interactive: false, radius: 2.6, weight: 0.6,
+          color: "#ffffff", fillColor: p[4] ? OPEN_COLOUR : CLOSED_COLOUR, fillOpacity: 0.8
         }).addTo(map);
       });
       caseLegend.textContent = "";
-      caseLegend.appendChild(node("span", { "class": "sm-dot", style: "background:#dc2626" }));
+      caseLegend.appendChild(node("span", { "class": "sm-dot", style: "background:" + OPEN_COLOUR }));
       caseLegend.appendChild(document.createTextNode(text.open + "　"));
-      caseLegend.appendChild(node("span", { "class": "sm-dot", style: "background:#1d4ed8" }));
+      caseLegend.appendChild(node("span", { "class": "sm-dot", style: "background:" + CLOSED_COLOUR }));
       caseLegend.appendChild(document.createTextNode(text.closed + "　" + format(text.points, { n: data.count.toLocaleString() })));
       if (data.capped) { status.textContent = data.note; }
       else if (!data.count) { status.textContent = text.none; }
@@ -156,8 +157,9 @@
         var t = Math.sqrt(c[4] / data.max);
         L.rectangle([[c[0], c[1]], [c[2], c[3]]], {
           pane: "cases", interactive: false, stroke: false,
-          fillColor: "hsl(" + Math.round(50 - 50 * t) + ", 95%, " + Math.round(60 - 18 * t) + "%)",
-          fillOpacity: 0.35 + 0.5 * t
+          // blue to purple, apart from the areas' palettes
+          fillColor: "hsl(" + Math.round(215 + 75 * t) + ", 85%, " + Math.round(62 - 30 * t) + "%)",
+          fillOpacity: 0.45 + 0.45 * t
         }).addTo(map);
       });
       caseLegend.textContent = format(text.heat, { n: data.count.toLocaleString(), max: data.max.toLocaleString() });
