@@ -60,8 +60,9 @@ def march_cases(world: World) -> None:
 def scheme(kind: str = SubjectKind.DEPARTMENT, *, hours_weight: int = 10, **values) -> Scheme:
     """Success rate 60 (50%→0, 100%→100), satisfaction 40 (0%→0, 100%→100), average handling
     hours `hours_weight` (lower is better: 120 h→0, 10 h→100); green 85, yellow 60, 2 cases."""
-    s = Scheme.objects.create(name=f"测试方案{Scheme.objects.count() + 1}", kind=kind,
-                              **({"green_at": 85, "yellow_at": 60, "min_cases": 2} | values))
+    values = {"name": f"测试方案{Scheme.objects.count() + 1}", "green_at": 85, "yellow_at": 60,
+              "min_cases": 2} | values
+    s = Scheme.objects.create(kind=kind, **values)
     Weight.objects.create(scheme=s, indicator="success_rate", weight=60, floor=50, target=100, order=1)
     Weight.objects.create(scheme=s, indicator="satisfaction", weight=40, floor=0, target=100, order=2)
     Weight.objects.create(scheme=s, indicator="avg_hours", weight=hours_weight, direction=Direction.LOWER,
