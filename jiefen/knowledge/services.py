@@ -142,6 +142,11 @@ def outcome_of(case: Case) -> tuple[bool, object]:
     return resolved, amount
 
 
+def yuan(amount) -> str:
+    """86000.00 as 86000, 1200.50 as 1200.50."""
+    return f"{amount:.2f}".removesuffix(".00")
+
+
 def draft_from(case: Case) -> dict:
     """The write-up's fields pre-filled from the case and its mediation sessions, anonymised."""
     anonymise = anonymiser_for(case)
@@ -155,7 +160,7 @@ def draft_from(case: Case) -> dict:
     dispute = _("%(who)s与%(other)s之间的%(item)s。") % {
         "who": who, "other": "、".join(respondents) or _("对方"), "item": item.name if item else _("纠纷")}
     if case.amount:
-        dispute += _("诉求金额约%(amount)s元。") % {"amount": case.amount}
+        dispute += _("诉求金额约%(amount)s元。") % {"amount": yuan(case.amount)}
     sessions = []
     for m in case.mediations.order_by("held_at"):
         line = _("%(date)s，%(method)s（%(place)s）：%(outcome)s。") % {
@@ -167,7 +172,7 @@ def draft_from(case: Case) -> dict:
     resolved, amount = outcome_of(case)
     result = anonymise(case.result_summary) or (_("纠纷已化解。") if resolved else _("纠纷未化解。"))
     if amount is not None:
-        result += _("（协议金额%(amount)s元）") % {"amount": amount}
+        result += _("（协议金额%(amount)s元）") % {"amount": yuan(amount)}
     title = _("%(item)s调解案例") % {"item": item.name if item else _("矛盾纠纷")}
     return {
         "title": title[:120], "background": "\n".join(background), "dispute": dispute,

@@ -4,6 +4,7 @@ viewer's jurisdiction; residents see typical cases only."""
 from django.urls import reverse
 
 from jiefen.knowledge.models import TypicalStatus
+from jiefen.knowledge.services import publish
 from jiefen.knowledge.similar import similar
 from jiefen.testing.factories import submit
 
@@ -52,8 +53,7 @@ def test_a_newly_published_case_is_found_at_once(world):
     _others(world)
     assert not any(m.title == "楼上漏水赔偿" for m in similar(PLANTED))
     t = typical(world, title="楼上漏水赔偿", background=PLANTED, status=TypicalStatus.REVIEW)
-    t.status, t.published_at = TypicalStatus.PUBLISHED, t.created_at
-    t.save()
+    publish(t, world["leader"])
     assert similar(PLANTED)[0].pk == t.pk
 
 
@@ -64,4 +64,4 @@ def test_the_case_card_lists_similar_cases(client, world):
     client.force_login(world["dispatcher"])
     page = client.get(reverse("case_detail", args=[case.tracking_code])).content.decode()
     card = page.split('data-testid="knowledge-card"')[1]
-    assert "幸福路工地欠薪案" in card and "已化解" in card and "协议金额 80000.00 元" in card
+    assert "幸福路工地欠薪案" in card and "已化解" in card and "协议金额 80000 元" in card
