@@ -39,8 +39,13 @@ _ADDRESS = re.compile(
     r"|" + _WORD + r"{2,4}(?:路|街|巷|道)\d+号(?:院)?(?:\d+(?:号楼|栋|单元|室))*"
     r"|\d+(?:号楼|栋|幢)\d+(?:单元)?\d*(?:室)?"
 )
+# The heuristic for names in free text uses the common surnames only, and a given name of
+# none of the characters that make 管理处主任 or 物业中心经理 look like a name.
+_TEXT_SURNAMES = [s for s in SURNAMES[:105] if s not in set("于向万和时方文成安江石单管解明全应")]
+_NOT_GIVEN = "处理区局会院部厂司队委科所站业门中心方家里们的了是在和与办室组班校长年村镇街社店场公"
 _TITLED = re.compile(
-    r"(" + "|".join(sorted(SURNAMES, key=len, reverse=True)) + r")([\u4e00-\u9fa5]{0,2}?)(?=" + TITLES + r")"
+    r"(" + "|".join(sorted(_TEXT_SURNAMES, key=len, reverse=True)) + r")((?:(?![" + _NOT_GIVEN + r"])"
+    r"[\u4e00-\u9fa5]){0,2}?)(?=" + TITLES + r")"
 )
 _GENERIC_PLACE = ("小区", "花园", "家园", "公寓", "新村")
 

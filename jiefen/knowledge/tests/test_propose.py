@@ -69,3 +69,13 @@ def test_the_case_page_offers_to_propose_a_closed_case(client, world):
     client.post(reverse("knowledge:propose", args=[case.tracking_code]))
     page = client.get(reverse("case_detail", args=[case.tracking_code])).content.decode()
     assert "本案已推荐为典型案例" in page and 'data-testid="knowledge-propose"' not in page
+
+
+def test_ordinary_words_are_left_alone():
+    from jiefen.knowledge.anonymise import Anonymiser
+
+    text = "婚姻家庭纠纷，区人民政府和社区居委会到场，向老板讨薪，管理处主任说明情况，阳光花园3栋2单元漏水。"
+    out = Anonymiser(["欧阳娜娜"])(text)
+    assert out.startswith("婚姻家庭纠纷，区人民政府和社区居委会到场，向老板讨薪，管理处主任说明情况")
+    assert "阳光花园" not in out and "某小区" in out
+    assert Anonymiser(["王建国", "王建军"])("王建国和王建军是兄弟") == "王某和王某乙是兄弟"
