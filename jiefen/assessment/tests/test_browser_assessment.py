@@ -49,6 +49,18 @@ def test_leader_reads_the_scorecard_and_exports_it(new_context, live_server, liv
         ws = load_workbook(io.BytesIO(fh.read())).active
     assert [ws.cell(3, 2).value, ws.cell(3, 11).value] == ["清河区住建局", "绿牌"]
 
+    # The default mediator scheme needs 3 closed cases: the housing mediator has only 2.
+    page.select_option("select[name=scheme]", label="调解员考评（调解员）")
+    page.click("[data-testid=assessment-filter] button[type=submit]")
+    page.wait_for_selector("h1:has-text('调解员考评')")
+    mediators = page.locator("[data-testid=scorecard-row]")
+    assert mediators.count() == 2
+    assert mediators.nth(0).inner_text().startswith("1") and str(w["hr_handler"]) in mediators.nth(0).inner_text()
+    assert "样本不足" in mediators.nth(1).inner_text() and str(w["housing_handler"]) in mediators.nth(1).inner_text()
+    screenshot(page, "71-assessment-mediators")
+    page.go_back()
+    page.wait_for_selector("h1:has-text('部门考评（测试）')")
+
     rows.nth(1).locator("a").click()
     page.wait_for_url("**/analytics/**")
     assert "清河区人社局" in page.locator("h1").inner_text()
