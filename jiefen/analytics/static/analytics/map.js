@@ -17,6 +17,10 @@
   Array.prototype.forEach.call(form.querySelectorAll("[data-autosubmit]"), function (s) {
     s.addEventListener("change", function () { form.requestSubmit(); });
   });
+  // Picking a date means a period of one's own.
+  Array.prototype.forEach.call(form.querySelectorAll("input[type=date]"), function (input) {
+    input.addEventListener("change", function () { form.elements.period.value = "custom"; });
+  });
 
   var map = L.map(el, { attributionControl: false, zoomSnap: 0.25, minZoom: 8 });
   map.createPane("cases");
