@@ -152,6 +152,14 @@ def build(user, params) -> Dashboard:
     f = Filter(region.path if region else "", department_id, mediator_id)
     d = Dashboard(region, department, mediator, period, start, end, roots=roots,
                   departments=list(Department.objects.filter(active=True).order_by("name")[:200]))
+    fill(d, f)
+    return d
+
+
+def fill(d: Dashboard, f: Filter) -> None:
+    """The figures of d's period for the filter: what the page reads from the rollups (and the
+    open sheets). benchmarks/analytics.py times this."""
+    start, end, region = d.start, d.end, d.region
     span = end - start
     prev = (start - span - dt.timedelta(days=1), start - dt.timedelta(days=1))
     yoy = (_shift_year(start), _shift_year(end))
@@ -160,7 +168,7 @@ def build(user, params) -> Dashboard:
         v, p, y = ind.compute(now), ind.compute(before), ind.compute(last_year)
         d.rows.append({"ind": ind, "value": fmt(ind, v), "prev": fmt(ind, p), "yoy": fmt(ind, y),
                        "vs_prev": change(v, p), "vs_yoy": change(v, y)})
-    court = services.sums(Filter(f.region_path, department_id, mediator_id, channel="court"), start, end,
+    court = services.sums(Filter(f.region_path, f.department_id, f.mediator_id, channel="court"), start, end,
                           ["resolved", "unresolved"])
     d.pre_litigation = fmt(PRE_LITIGATION, PRE_LITIGATION.compute(court))
     if region is not None:
@@ -178,7 +186,6 @@ def build(user, params) -> Dashboard:
     d.by_risk = _named(services.sums_by(f, start, end, "risk_grade", received), dict(RiskGrade.choices))
     d.by_day = [(day, row["received"]) for day, row in services.sums_by(f, start, end, "day", received).items()]
     d.sheets = _open_sheets(f)
-    return d
 
 
 def _category_names() -> dict:

@@ -41,10 +41,6 @@ LATE_COMMIT_MARGIN = dt.timedelta(minutes=10)  # events committed out of id orde
 BATCH = 2000
 
 
-def _day(moment) -> str:
-    return timezone.localtime(moment).date().isoformat()
-
-
 def bucket(hours: float) -> int:
     for i, upper in enumerate(HOUR_BUCKETS):
         if upper is None or hours < upper:
@@ -52,8 +48,13 @@ def bucket(hours: float) -> int:
     return len(HOUR_BUCKETS) - 1
 
 
-def compute_fact(case, events: list, clocks: list, repeat: bool) -> tuple[dict, list]:
+def compute_fact(case, events: list, clocks: list, repeat: bool, tz=None) -> tuple[dict, list]:
     """(dimensions, contributions) of one case: contributions are [day, counter, amount]."""
+    tz = tz or timezone.get_current_timezone()
+
+    def _day(moment) -> str:
+        return moment.astimezone(tz).date().isoformat()
+
     mediator = 0
     accepted = declined = None
     outcome = None
@@ -105,20 +106,25 @@ _EventRow = namedtuple("_EventRow", "case_id action to_status actor_id created_a
 _ClockRow = namedtuple("_ClockRow", "case_id kind stopped_at due_at")
 
 
-def _load(case_ids: list[int]) -> dict[int, tuple[dict, list]]:
-    """Facts for these cases, read in a few queries as plain rows (no model instances)."""
+def _load(case_ids: list[int], span: tuple[int, int] | None = None) -> dict[int, tuple[dict, list]]:
+    """Facts for these cases, read in a few queries as plain rows (no model instances). With
+    `span` (lowest, highest id), every case of that id range: a range scan, not a list of ids."""
     from jiefen.incidents.models import Decision, Kind, Suggestion
     from jiefen.sla.models import Clock
 
-    cases = [_CaseRow._make(r) for r in Case.objects.filter(pk__in=case_ids).values_list(*_CASE_FIELDS)]
+    def which(field: str) -> Q:
+        return Q(**{f"{field}__gte": span[0], f"{field}__lte": span[1]}) if span else Q(**{f"{field}__in": case_ids})
+
+    cases = [_CaseRow._make(r) for r in Case.objects.filter(which("pk")).values_list(*_CASE_FIELDS)]
     events, clocks = defaultdict(list), defaultdict(list)
-    for r in Event.objects.filter(case_id__in=case_ids).order_by("id").values_list(*_EventRow._fields):
+    for r in Event.objects.filter(which("case_id")).order_by("id").values_list(*_EventRow._fields):
         events[r[0]].append(_EventRow._make(r))
-    for r in Clock.objects.filter(case_id__in=case_ids, stopped_at__isnull=False).values_list(*_ClockRow._fields):
+    for r in Clock.objects.filter(which("case_id"), stopped_at__isnull=False).values_list(*_ClockRow._fields):
         clocks[r[0]].append(_ClockRow._make(r))
     repeats = set(Suggestion.objects.filter(
-        case_id__in=case_ids, kind=Kind.REPEAT, status=Decision.CONFIRMED).values_list("case_id", flat=True))
-    return {c.id: compute_fact(c, events[c.id], clocks[c.id], c.id in repeats) for c in cases}
+        which("case_id"), kind=Kind.REPEAT, status=Decision.CONFIRMED).values_list("case_id", flat=True))
+    tz = timezone.get_current_timezone()
+    return {c.id: compute_fact(c, events[c.id], clocks[c.id], c.id in repeats, tz) for c in cases}
 
 
 class _Communities:
@@ -259,7 +265,7 @@ def rebuild(batch: int = 5000, progress=None) -> int:
             ids = list(Case.objects.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:batch])
             if not ids:
                 break
-            facts = _load(ids)
+            facts = _load(ids, (ids[0], ids[-1]))
             CaseFact.objects.bulk_create(
                 [CaseFact(case_id=pk, key=k, contributions=c) for pk, (k, c) in facts.items()], batch_size=batch)
             for k, c in facts.values():
