@@ -41,8 +41,8 @@ class FieldReportForm(IntakeForm):
         self.worker, self.proxy = worker, proxy
         posts = services.grid_posts(worker) if worker is not None else []
         region = self.fields["region"]
-        region.queryset = services.regions_under(posts)
         region.widget = forms.Select()
+        region.queryset = services.regions_under(posts)  # after the widget: it takes the choices
         region.label_from_instance = lambda r: r.name
         region.empty_label = None
         region.label = _("所在网格")

@@ -8,7 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jiefen.cases import privacy
@@ -68,6 +70,8 @@ def _report_page(request, *, proxy: bool):
                                      % {"code": case.display_code})
                 else:
                     messages.success(request, _("已上报，查询码 %(code)s。") % {"code": case.display_code})
+                if request.headers.get("X-Field-Send"):  # the page's own send: it goes there itself
+                    return JsonResponse({"url": reverse("case_detail", args=[case.tracking_code])})
                 return redirect("case_detail", code=case.tracking_code)
         status = 400
     else:

@@ -113,11 +113,17 @@
     if (sending) { return; }
     sending = true; send.disabled = true; save();
     status.classList.add("info"); status.textContent = form.dataset.sending;
-    fetch(form.action || window.location.href, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+    fetch(form.action || window.location.href, {
+      method: "POST", body: new FormData(form), credentials: "same-origin", headers: { "X-Field-Send": "1" }
+    })
       .then(function (response) {
-        if (response.redirected && response.ok) {
+        var json = response.ok && (response.headers.get("Content-Type") || "").indexOf("json") >= 0;
+        return json ? response.json() : null;
+      })
+      .then(function (filed) {
+        if (filed && filed.url) {
           localStorage.removeItem(draftKey);
-          window.location.href = response.url;
+          window.location.href = filed.url;
           return;
         }
         sending = false;
