@@ -113,11 +113,13 @@ def with_figures(qs: QuerySet[Mediator]) -> QuerySet[Mediator]:
 @dataclass
 class Results:
     cases: int = 0  # cases they mediated: accepted orders, and mediation records naming them
-    resolved: int = 0  # of those, mediated to agreement or resolved and closed
+    resolved: int = 0  # of those, mediated to agreement, or resolved (and closed)
+    finished: int = 0  # of those, no longer being handled (resolved, unresolved or closed)
 
     @property
     def rate(self) -> int | None:
-        return round(100 * self.resolved / self.cases) if self.cases else None
+        """Mediation success rate (调成率) over the finished cases, in percent."""
+        return round(100 * self.resolved / self.finished) if self.finished else None
 
 
 def _resolved(case: Case) -> bool:
@@ -146,9 +148,12 @@ def results_for(mediators) -> dict[int, Results]:
             if outcome == MediationOutcome.RESOLVED:
                 agreed[m.pk].add(case_id)
     every = set().union(*cases.values())
-    resolved = {c.pk for c in Case.objects.filter(pk__in=every).only("pk", "status", "guidance") if _resolved(c)}
+    rows = list(Case.objects.filter(pk__in=every).only("pk", "status", "guidance"))
+    resolved = {c.pk for c in rows if _resolved(c)}
+    finished = {c.pk for c in rows if c.status in (Status.RESOLVED, Status.UNRESOLVED, Status.CLOSED)}
     for m in mediators:
-        out[m.pk] = Results(len(cases[m.pk]), len(cases[m.pk] & (resolved | agreed[m.pk])))
+        done = cases[m.pk] & (resolved | agreed[m.pk])
+        out[m.pk] = Results(len(cases[m.pk]), len(done), len(cases[m.pk] & finished | done))
     return out
 
 

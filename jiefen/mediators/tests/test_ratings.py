@@ -92,4 +92,4 @@ def test_the_average_shows_in_the_directory_and_the_public_list(world):
     staff.force_login(world["dispatcher"])
     directory = staff.get(reverse("mediators:directory")).content.decode()
     assert "★ 4.5</span> (2)" in directory
-    assert "化解 2/2（100%）" in directory
+    assert "化解 2/2 <span class=\"muted\" title=\"已结案件中化解的比例\">100%" in directory
