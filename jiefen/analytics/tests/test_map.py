@@ -222,3 +222,9 @@ def test_the_page_links_its_layers_and_the_dashboard(mapped):
     assert 'data-testid="map-to-dashboard"' in html
     dash = client(mapped["leader"]).get("/analytics/").content.decode()
     assert 'data-testid="dashboard-to-map"' in dash and "/analytics/map/?region=" in dash
+    # a department's staff: the link carries the department, and the map shows its figures
+    hr = mapped["hr_handler"]
+    dash = client(hr).get("/analytics/").content.decode()
+    assert "/analytics/map/?period=this_month&start=" in dash and f"department={mapped.hr.pk}" in dash
+    r = client(hr).get("/analytics/map/")
+    assert r.status_code == 200 and "清河区人社局" in r.content.decode()
