@@ -23,7 +23,7 @@ from jiefen.cases.models import Case, Event
 from jiefen.cases.workflow import EVENT_LABELS
 from jiefen.lib.personal import mask_phone
 
-from .kinds import EMAIL, KINDS, SMS, WEBHOOK, kind_of, known
+from .kinds import EMAIL, KINDS, OUTSIDE, SMS, WEBHOOK, kind_of, known
 from .models import Delivery, Notification, Preference, WebhookEndpoint
 
 log = logging.getLogger(__name__)
@@ -177,6 +177,35 @@ def preferences(users: Iterable, kind: str) -> dict[int, set[str]]:
     for pref in Preference.objects.filter(user_id__in=list(chosen), kind=kind):
         chosen[pref.user_id] = set(pref.channels)
     return chosen
+
+
+def preference_table(user) -> list[dict]:
+    """The 提醒 page's settings: each kind with the outside channels now on for this user."""
+    chosen = {p.kind: set(p.channels) for p in Preference.objects.filter(user=user)}
+    return [{"kind": k.name, "label": k.label, "on": chosen.get(k.name, set(k.defaults))}
+            for k in KINDS.values()]
+
+
+def channel_addresses(user) -> dict[str, str]:
+    """Where each outside channel would reach this user (masked; empty: it cannot)."""
+    hooks = [e.name for e in WebhookEndpoint.objects.filter(user=user, active=True)]
+    return {
+        EMAIL: mask_email(user.email) if user.email else "",
+        SMS: mask_phone(user.phone) if user.phone else "",
+        WEBHOOK: "、".join(hooks),
+    }
+
+
+@transaction.atomic
+def save_preferences(user, data) -> None:
+    """From the form: a box named "<kind>:<channel>" for each channel turned on. A channel the
+    user has no address for is not on the form; its choice is kept as it was."""
+    usable = {c for c, address in channel_addresses(user).items() if address}
+    for row in preference_table(user):
+        kept = row["on"] - usable
+        posted = {c for c in OUTSIDE if c in usable and data.get(f"{row['kind']}:{c}")}
+        Preference.objects.update_or_create(user=user, kind=row["kind"],
+                                            defaults={"channels": sorted(kept | posted)})
 
 
 def mask_email(address: str) -> str:
