@@ -33,6 +33,7 @@ from jiefen.intake.forms import IntakeForm, StaffIntakeForm
 from jiefen.intake.services import submit_case
 from jiefen.lib.codes import normalize_tracking_code
 from jiefen.lib.personal import normalize_phone
+from jiefen.notify import services as notify_services
 from jiefen.notify.models import Notification
 from jiefen.regions.models import Department, Region
 from jiefen.routing.services import route
@@ -367,10 +368,20 @@ def attachment(request, code, pk):
 
 @login_required
 def notifications(request):
-    rows = Notification.objects.filter(user=request.user).select_related("case")[:100]
-    response = render(request, "web/notifications.html", {"rows": rows})
+    """The latest notices, unread ones marked (seeing them marks them read), and the user's
+    choice of channels per kind of notice (POST saves it)."""
+    if request.method == "POST":
+        notify_services.save_preferences(request.user, request.POST)
+        messages.success(request, _("提醒接收方式已保存。"))
+        return redirect("notifications")
+    rows = list(Notification.objects.filter(user=request.user).select_related("case")
+                .prefetch_related("deliveries")[:100])  # read before they are marked read
     Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
-    return response
+    return render(request, "web/notifications.html", {
+        "rows": rows,
+        "preferences": notify_services.preference_table(request.user),
+        "addresses": notify_services.channel_addresses(request.user),
+    })
 
 
 def healthz(request):
