@@ -25,12 +25,14 @@ def knowledge_case_card(context, case):
     user = context.get("user")
     if user is None or not services.is_staff(user):
         return {"show": False}
-    matches = similar(case.description, case.item or case.reported_item, limit=5, user=user, exclude_case=case)
+    item = case.item or case.reported_item
+    matches = similar(case.description, item, limit=5, user=user, exclude_case=case)
     write_up = services.open_write_up(case) if case.status == Status.CLOSED else None
     if write_up is not None and not services.library_for(user).filter(pk=write_up.pk).exists():
         write_up = None
     return {
         "show": True, "case": case, "matches": matches, "write_up": write_up,
+        "answers": services.answers_for(item or case.category),
         "may_propose": write_up is None and services.may_propose(user, case),
         "csrf_token": context.get("csrf_token"),
     }

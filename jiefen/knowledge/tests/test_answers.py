@@ -29,3 +29,17 @@ def test_unpublished_answers_are_not_given(db):
     Answer.objects.filter(question__startswith="楼上漏水").update(published=False)
     assert all(not a.question.startswith("楼上漏水") for a in answers_for(Item.objects.get(code="0202")))
     assert answers_for(None) == []
+
+
+def test_the_case_card_shows_the_items_answers(client, world):
+    from django.urls import reverse
+
+    from jiefen.testing.factories import advance, submit
+
+    load_defaults()  # the world's wage item has the default code 0501
+    case = advance(world, submit(world), "dispatched")
+    client.force_login(world["hr_handler"])
+    page = client.get(reverse("case_detail", args=[case.tracking_code])).content.decode()
+    answers = page.split('data-testid="knowledge-answers"')[1].split("</details>")[0]
+    assert "包工头拖欠工资后找不到人了" in answers and "劳动仲裁" in answers and "保障农民工工资支付条例" in answers
+    assert "楼上漏水" not in answers

@@ -104,3 +104,30 @@ def test_withdrawn_cases_leave_the_library(client, world):
     client.force_login(world["hr_handler"])
     assert t.title not in client.get(reverse("knowledge:library")).content.decode()
     assert client.get(reverse("knowledge:public_detail", args=[t.pk])).status_code == 404
+
+
+def test_refusals_say_why_and_change_nothing(client, world):
+    t = _draft(client, world)
+    response = _edit(client, t, title="长" * 121)
+    assert response.status_code == 400 and "标题不能超过120个字" in response.content.decode()
+    response = _edit(client, t, title="  ")
+    assert response.status_code == 400 and "请填写标题" in response.content.decode()
+    mediation = t.mediation
+    response = _edit(client, t, mediation="", then="submit")
+    assert response.status_code == 400 and "请先填写：调解过程" in response.content.decode()
+    t.refresh_from_db()
+    assert t.status == TypicalStatus.DRAFT
+    client.force_login(world["leader"])
+    response = client.post(reverse("knowledge:act", args=[t.pk, "publish"]))
+    assert response.status_code == 409 and "只有待审核的案例可以发布" in response.content.decode()
+    client.force_login(world["street_mediator"])
+    _edit(client, t, mediation=mediation)
+    client.post(reverse("knowledge:act", args=[t.pk, "submit"]))
+    assert client.post(reverse("knowledge:act", args=[t.pk, "undo"])).status_code == 404
+    client.force_login(world["leader"])
+    client.post(reverse("knowledge:act", args=[t.pk, "publish"]))
+    response = client.post(reverse("knowledge:act", args=[t.pk, "publish"]))
+    assert response.status_code == 409 and "只有待审核的案例可以发布" in response.content.decode()
+    t.refresh_from_db()
+    assert t.status == TypicalStatus.PUBLISHED
+    assert Notification.objects.filter(kind="typical_case").count() == 1
