@@ -54,12 +54,17 @@ def test_downloads_are_checked_against_scope(world, reports):
 
 
 def test_posts_without_a_region_see_nothing(world, reports):
+    handler = client(world["hr_handler"]).get("/reports/")  # a department's dashboard, no region
+    assert handler.status_code == 200 and list(handler.context["page"]) == []
+    assert 'data-testid="reports-generate"' not in handler.content.decode()
+    assert client(world["grid_worker"]).get("/reports/").status_code == 403
     for user in (world["grid_worker"], world["hr_handler"]):
         c = client(user)
-        assert c.get("/reports/").status_code in (200, 403)
-        assert 'data-testid="reports-nav"' not in c.get("/reports/").content.decode()
+        assert 'data-testid="reports-nav"' not in c.get("/work/").content.decode()
         assert c.get(f"/reports/{reports[2].pk}/download/pdf/").status_code == 403
-    assert client(world["grid_worker"]).get("/reports/").status_code == 403
+        assert c.post("/reports/generate/", {"region": world.county.pk, "kind": "daily",
+                                             "date": "2026-10-06"}).status_code in (400, 403)
+    assert Report.objects.count() == 3
     assert Client().get("/reports/").status_code == 302  # to the login page
 
 

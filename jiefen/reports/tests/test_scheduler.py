@@ -94,3 +94,20 @@ def test_the_command_generates_one_report(world, october):
         call_command("reports", "generate", "--region", str(world.county.pk), "--kind", "daily", "--date", "10/06")
     with pytest.raises(CommandError, match="网格"):
         call_command("reports", "generate", "--region", str(world.grids[0].pk), "--kind", "daily", "--date", "2026-10-06")
+
+
+def test_the_schedule_is_edited_in_the_admin(world):
+    from django.test import Client
+
+    from jiefen.testing.factories import PASSWORD, UserFactory
+
+    UserFactory(username="admin", is_superuser=True, is_staff=True)
+    c = Client()
+    assert c.login(username="admin", password=PASSWORD)
+    r = c.post("/admin/reports/reportschedule/add/", {"region": world.streets[0].pk, "daily": "on", "active": "on"})
+    assert r.status_code == 302
+    schedule = ReportSchedule.objects.get()
+    assert (schedule.region, schedule.kinds) == (world.streets[0], ["daily"])
+    assert c.get("/admin/reports/reportschedule/").status_code == 200
+    assert c.get("/admin/reports/report/").status_code == 200
+    assert c.get("/admin/reports/report/add/").status_code == 403
