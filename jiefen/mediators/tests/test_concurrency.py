@@ -1,0 +1,73 @@
+"""Two orders at the same moment for the last slot of a mediator, or for the same case: exactly
+one is placed, the other is refused with a message, and nothing is half-written."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from jiefen.cases.models import Case, Event
+from jiefen.cases.workflow import Resident
+from jiefen.mediators.models import MediatorOrder
+from jiefen.mediators.services import MediatorError, place_order
+from jiefen.testing.factories import build_world, submit
+
+from .factories import roster
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row-level locking between sessions is a PostgreSQL test"
+)
+
+
+def race(calls) -> list[str]:
+    barrier = threading.Barrier(len(calls))
+    results: list[str] = []
+
+    def run(call):
+        try:
+            barrier.wait()
+            call()
+            results.append("placed")
+        except MediatorError as exc:
+            results.append(exc.message)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("round_", range(3))
+def test_two_residents_cannot_both_take_the_last_slot(round_):
+    world = build_world()
+    east = roster(world)["east"]
+    east.max_open_orders = 1
+    east.save()
+    first, second = submit(world), submit(world, phone="13900003333")
+    results = race([
+        lambda: place_order(Case.objects.get(pk=first.pk), east.pk, Resident(first.pk)),
+        lambda: place_order(Case.objects.get(pk=second.pk), east.pk, Resident(second.pk)),
+    ])
+    assert sorted(r == "placed" for r in results) == [False, True], results
+    assert "当前承接已满（1/1）" in next(r for r in results if r != "placed")
+    assert MediatorOrder.objects.filter(mediator=east).count() == 1
+    assert Event.objects.filter(action="mediator_ordered").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_orders_on_one_case_at_once():
+    world = build_world()
+    people = roster(world)
+    case = submit(world)
+    results = race([
+        lambda: place_order(Case.objects.get(pk=case.pk), people["east"].pk, Resident(case.pk)),
+        lambda: place_order(Case.objects.get(pk=case.pk), people["county"].pk, world["dispatcher"]),
+    ])
+    assert sorted(r == "placed" for r in results) == [False, True], results
+    assert MediatorOrder.objects.filter(case=case).count() == 1
+    assert Event.objects.filter(case=case, action="mediator_ordered").count() == 1
