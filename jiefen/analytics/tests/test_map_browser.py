@@ -57,6 +57,17 @@ def test_map_draws_streets_and_shows_a_region_s_figures(new_context, live_server
     assert panel.locator("tr[data-key=success_rate] .value").inner_text() == "100.00%"
     assert box["width"] > 600
 
+    # a click on a case point opens a popup with its tracking code, linked to the case
+    east = page.locator(AREAS).nth(0).bounding_box()  # 117.00-117.04 E, 36.60-36.62 N
+    page.mouse.click(east["x"] + east["width"] * 0.125, east["y"] + east["height"] / 2)
+    popup = page.get_by_test_id("map-case-popup")
+    code = w.grids[0].cases.get().tracking_code
+    assert popup.get_by_role("link").inner_text() == code and "待受理" in popup.inner_text()
+    popup.get_by_role("link").click()
+    page.wait_for_url(f"**/cases/{code}/")
+    page.go_back()
+    page.wait_for_selector(AREAS)
+    page.get_by_test_id("map-areas").get_by_role("button", name="西城街道").click()
     page.get_by_test_id("map-figures").get_by_test_id("map-drill").click()
     page.wait_for_selector(AREAS)
     assert page.locator(AREAS).count() == 2  # 西城1社区 and 西城2社区

@@ -28,7 +28,23 @@
   map.getPane("cases").style.pointerEvents = "none";
   var caseRenderer = L.canvas({ pane: "cases" });
   var OPEN_COLOUR = "#111827", CLOSED_COLOUR = "#2563eb";  // apart from the areas' palettes
-  var areas = null, selected = null, layersById = {};
+  var areas = null, selected = null, layersById = {}, points = [];
+  var NEAR = 7;  // pixels: a click this close to a case point opens that case
+
+  // The points are drawn without events (the areas stay clickable under them); a click
+  // anywhere looks for the nearest point on screen instead.
+  map.on("click", function (e) {
+    var best = null, bestDistance = NEAR;
+    points.forEach(function (p) {
+      var d = map.latLngToContainerPoint([p[0], p[1]]).distanceTo(e.containerPoint);
+      if (d <= bestDistance) { best = p; bestDistance = d; }
+    });
+    if (!best) { return; }
+    var box = node("div", { "class": "sm-popup", "data-testid": "map-case-popup" });
+    box.appendChild(node("a", { href: el.dataset.caseUrl.replace("CODE", best[2]) }, best[2]));
+    box.appendChild(document.createTextNode(" " + best[3]));
+    L.popup({ offset: [0, -2] }).setLatLng([best[0], best[1]]).setContent(box).openOn(map);
+  });
 
   function node(tag, attrs, content) {
     var n = document.createElement(tag);
@@ -143,6 +159,7 @@
 
   function drawCases(data) {
     if (data.layer === "points") {
+      points = data.points;
       data.points.forEach(function (p) {
         L.circleMarker([p[0], p[1]], {
           renderer: caseRenderer, pane: "cases", interactive: false, radius: 2.6, weight: 0.6,
