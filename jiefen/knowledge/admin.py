@@ -8,7 +8,6 @@ class AnswerAdmin(admin.ModelAdmin):
     list_display = ("question", "item", "category", "order", "published")
     list_filter = ("published", "category")
     search_fields = ("question", "answer", "legal_basis")
-    autocomplete_fields = ()
     list_editable = ("order", "published")
 
 

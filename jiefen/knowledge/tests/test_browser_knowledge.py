@@ -4,10 +4,11 @@ in the library, and on the page of a new wage case it is the first similar case.
 
 import pytest
 
+from jiefen.knowledge.defaults import load_defaults
 from jiefen.knowledge.models import TypicalCase, TypicalStatus
 from jiefen.notify.models import Notification
 from jiefen.testing.browser import sign_in
-from jiefen.testing.factories import submit
+from jiefen.testing.factories import advance, submit
 
 from .factories import closed_wage_case
 
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.browser
 
 def test_propose_edit_publish_and_find_it_on_another_case(new_context, live_server, live_world, screenshot):
     w = live_world
+    load_defaults()
     closed = closed_wage_case(w)
     page = new_context(viewport={"width": 1280, "height": 900}).new_page()
     sign_in(page, live_server.url, "street_mediator")
@@ -53,13 +55,17 @@ def test_propose_edit_publish_and_find_it_on_another_case(new_context, live_serv
     assert "已化解" in entries.first.inner_text()
     screenshot(leader, "62-knowledge-library")
 
-    fresh = submit(w, description="幸福路工地的包工头拖欠我们十来个人三个月工资八万多，一直不给。")
+    fresh = advance(w, submit(w, description="幸福路工地的包工头拖欠我们十来个人三个月工资八万多，一直不给。"),
+                    "dispatched")
     page.goto(f"{live_server.url}/cases/{fresh.tracking_code}/")
     matches = page.locator("[data-testid=knowledge-match]")
     assert matches.count() >= 1
     first = matches.first.inner_text()  # the reviewed write-up before its bare source case
     assert "典型案例" in first and "幸福路工地十二名农民工讨薪案" in first and "协议金额 86000 元" in first
     assert any("已办结案件" in m and "王建国" not in m for m in matches.all_inner_texts())
+    answers = page.locator("[data-testid=knowledge-answers]")
+    answers.locator("summary").click()
+    assert "劳动仲裁" in answers.inner_text()
     page.locator("[data-testid=knowledge-card]").scroll_into_view_if_needed()
     screenshot(page, "63-knowledge-case-card")
 
