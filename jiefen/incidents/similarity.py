@@ -18,7 +18,7 @@ from sklearn.preprocessing import normalize
 # complaint uses (工资, 包工头, 不给) weigh little; a road, a site, a number of people, a
 # name weigh much.
 BACKGROUND = Path(__file__).resolve().parents[1] / "taxonomy" / "data" / "default_taxonomy.json"
-_HASHER = HashingVectorizer(
+HASHER = HashingVectorizer(
     analyzer="char", ngram_range=(2, 3), n_features=2**20, alternate_sign=False, norm=None,
 )
 
@@ -60,8 +60,8 @@ def background() -> tuple[np.ndarray, int]:
     except (OSError, ValueError, KeyError):
         texts = []
     if not texts:
-        return np.zeros(_HASHER.n_features, dtype=np.float64), 0
-    counts = _HASHER.transform(texts)
+        return np.zeros(HASHER.n_features, dtype=np.float64), 0
+    counts = HASHER.transform(texts)
     counts.data[:] = 1
     return np.asarray(counts.sum(axis=0)).ravel(), len(texts)
 
@@ -71,7 +71,7 @@ def cosines(text: str, others: list[str]) -> list[float]:
     rarity of an n-gram counted over the background corpus and these texts together."""
     if not others:
         return []
-    counts = _HASHER.transform([text, *others]).tocsr()
+    counts = HASHER.transform([text, *others]).tocsr()
     df_bg, n_bg = background()
     # document frequency of each n-gram present here: the background's plus these texts'
     columns, local_df = np.unique(counts.indices, return_counts=True)

@@ -22,8 +22,7 @@ from sklearn.preprocessing import normalize
 
 from jiefen.cases.models import Case, Status
 from jiefen.cases.scope import visible_cases
-from jiefen.incidents.similarity import _HASHER as HASHER
-from jiefen.incidents.similarity import background, clean
+from jiefen.incidents.similarity import HASHER, background, clean
 
 from .models import TypicalCase, TypicalStatus
 

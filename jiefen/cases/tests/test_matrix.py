@@ -75,6 +75,10 @@ RULES: dict[str, tuple[str, str]] = {
     "sheet_detail": ("object", "a supervision sheet (督办单)"),
     "sheet_act": ("object", "a supervision sheet action"),
     "follow_up_visit": ("object", "a follow-up visit (回访)"),
+    "knowledge:detail": ("object", "a typical case"),
+    "knowledge:edit": ("object", "a typical case's editor"),
+    "knowledge:act": ("object", "submit/publish/return/withdraw a typical case"),
+    "knowledge:public_detail": ("object", "a published typical case, public"),
 }
 OBJECT_PARAMS = {"pk": ABSENT, "decision": "accept", "action": "accept", "fmt": "json",
                  "code": "ZZZZ", "request_id": str(ABSENT), "token": "x" * 8, "source_code": "none"}
