@@ -470,6 +470,7 @@ def generate(region: Region, kind: str, day: dt.date, by=None) -> Report | None:
         with transaction.atomic():
             report.save()
     except IntegrityError:  # someone else wrote it meanwhile
+        log.info("reports: %s %s %s was written meanwhile by another worker", region, kind, start)
         report.pdf.delete(save=False)
         report.xlsx.delete(save=False)
         return None
