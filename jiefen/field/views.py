@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jiefen.cases import privacy
+from jiefen.cases.services import ActionError
 from jiefen.intake.services import field_messages
 from jiefen.taxonomy.models import Category
 
@@ -60,6 +61,8 @@ def _report_page(request, *, proxy: bool):
             except ValidationError as exc:
                 for field, message in field_messages(exc):
                     form.add_error(field if field in form.fields else None, message)
+            except ActionError as exc:  # the on-the-spot step refused: nothing was filed
+                form.add_error(None, exc.message)
             else:
                 if not case.created:
                     messages.info(request, _("该上报此前已经提交成功（查询码 %(code)s），未重复登记。") % {"code": case.display_code})

@@ -57,6 +57,17 @@ def test_resolved_on_the_spot_the_case_closes_with_the_result_and_the_mediation(
     assert "已就地化解并办结" in page and "就地化解" in page
 
 
+def test_a_report_filed_earlier_is_settled_later_from_the_case_page(world, worker, client):
+    client.post(reverse("field:report"), report_data(world))
+    case = Case.objects.get()
+    response = client.post(reverse("case_act", args=[case.tracking_code, "resolve_on_spot"]), {
+        "version": case.version, "mediators": "张网格", "reason": "第二天上门调解，双方和解。"})
+    case.refresh_from_db()
+    assert response.status_code == 302 and case.status == Status.CLOSED and case.mediations.count() == 1
+    page = client.get(reverse("case_detail", args=[case.tracking_code])).content.decode()
+    assert "已完成：就地化解" in page and "第二天上门调解" in page
+
+
 def test_on_the_spot_without_a_result_is_refused_and_nothing_is_filed(world, worker, client):
     response = client.post(reverse("field:report"), report_data(world, on_spot="on"))
     assert response.status_code == 400 and "请填写化解结果。" in response.content.decode()
