@@ -39,6 +39,7 @@ def mediators_case_card(context, case):
         for m in candidates:
             m.full = m.open_orders >= m.max_open_orders
         out["candidates"] = candidates
+        out["may_order"] = True
     return out
 
 

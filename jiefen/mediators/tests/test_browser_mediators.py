@@ -31,6 +31,10 @@ def test_resident_orders_a_mediator_on_a_phone_and_the_mediator_accepts(new_cont
     case = submit(w)
 
     resident = new_context(**PHONE).new_page()
+    resident.goto(f"{live_server.url}/mediators/public/")
+    listed = resident.locator("[data-testid=public-mediators] [data-testid=mediator]")
+    assert listed.count() == 3 and "钱民警" not in resident.locator("main").inner_text()  # not public
+    screenshot(resident, "59-public-mediators-phone")
     open_case(resident, live_server.url, case)
     resident.click("[data-testid=choose-mediator]")
     cards = resident.locator("[data-testid=mediator]")
