@@ -227,7 +227,7 @@ def tasks_for(user, here: tuple[float, float] | None = None, now: dt.datetime | 
             case_point(case, cache),
         )
         if case.status == "submitted" and case.created_by_id == user.pk and case.channel == Channel.GRID:
-            task.extra_url, task.extra_label = task.url + "#resolve_on_spot", _("就地化解")
+            task.extra_url, task.extra_label = task.url, _("就地化解")
         tasks.append(task)
     if here is not None:
         for task in tasks:

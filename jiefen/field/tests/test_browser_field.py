@@ -163,3 +163,16 @@ def test_my_tasks_nearest_first(new_context, live_server, live_world, screenshot
     assert kinds == ["follow_up", "risk_visit", "case"]
     assert page.locator("[data-testid=distance]").first.inner_text() == "约60米"
     screenshot(page, "69-field-my-tasks-phone")
+
+
+def test_mistakes_are_shown_on_the_form_and_nothing_is_filed(new_context, live_server, live_world, screenshot):
+    page = phone(new_context, live_server)
+    page.goto(f"{live_server.url}/field/report/")
+    page.fill("#id_description", "路灯坏了。")
+    page.click("#send")
+    page.wait_for_selector("#field-item .errorlist")
+    main = page.locator("main").inner_text()
+    assert "请选择事项类别。" in main and "诉求内容太短" in main
+    assert page.locator("#id_description").input_value() == "路灯坏了。"
+    screenshot(page, "70-field-report-mistakes-phone")
+    assert not Case.objects.exists()
