@@ -106,3 +106,81 @@ def populate(district, seed: int = 1) -> dict[str, int]:
                     made.append(add(committee, street, kind, codes, bio=bio, limit=3))
     return {"organisations": Organisation.objects.filter(region__path__startswith=county.path).count(),
             "mediators": len(made)}
+
+
+COMMENTS = ("耐心细致，讲法讲理。", "调解及时，双方都服气。", "态度很好，就是约时间等了两天。", "很专业，给我们讲清楚了法律规定。",
+            "", "", "结果还行，过程有点长。", "谢谢李老师跑了好几趟。")
+REASONS = ("听邻居说这位调解员很公道。", "懂这方面的法律。", "", "", "就在我们街道，方便。")
+
+
+def sample_orders(district, seed: int = 1, per_mediator: int = 4) -> int:
+    """For the generated cases: past orders of the streets' mediators on closed cases whose
+    mediation records name them (done, most rated), and one order waiting for each account
+    holder's answer on an open case of their street, each with its timeline events. Call after
+    the cases are generated; does nothing if the district already has orders."""
+    import datetime as dt
+
+    from jiefen.cases.models import Case, Event, MediationSession, Status
+
+    from .models import MediatorOrder, OrderStatus
+
+    county = district.county
+    if MediatorOrder.objects.filter(case__region_path__startswith=county.path).exists():
+        return 0
+    rng = random.Random(seed)
+    orders, events = [], []
+    busy: set[int] = set()
+
+    def event(case, action, when, status, label, reason, order_data):
+        # the order's id is filled in once the orders are written
+        events.append((orders[-1], Event(case=case, action=action, from_status=status, to_status=status,
+                                         actor_label=label, reason=reason, data=order_data, public=True,
+                                         created_at=when)))
+
+    mediators = Mediator.objects.filter(region__path__startswith=county.path, user__isnull=False).select_related(
+        "user", "organisation")
+    for m in mediators:
+        sessions = MediationSession.objects.filter(
+            mediators__contains=m.name, case__status=Status.CLOSED, case__region_path__startswith=m.region_path,
+        ).select_related("case").order_by("-held_at")[:per_mediator]
+        for s in sessions:
+            case = s.case
+            if case.pk in busy or case.closed_at is None:
+                continue
+            busy.add(case.pk)
+            ordered = max(case.created_at, s.held_at - dt.timedelta(days=1))
+            answered = ordered + dt.timedelta(hours=rng.randint(1, 20))
+            rated = rng.random() < 0.8
+            score = rng.choice((5, 5, 5, 4, 4, 4, 3, 2)) if rated else None
+            comment = rng.choice(COMMENTS) if rated else ""
+            reason = rng.choice(REASONS)
+            order = MediatorOrder(
+                case=case, mediator=m, status=OrderStatus.DONE, by_resident=True, reason=reason,
+                created_at=ordered, answered_by=m.user, answered_at=answered, ended_at=case.closed_at,
+                rating=score, rating_comment=comment, rated_at=case.closed_at + dt.timedelta(days=1) if rated else None,
+            )
+            orders.append(order)
+            who = f"{m.name}（{m.organisation}）" if m.organisation_id else m.name
+            data = {"mediator_id": m.pk, "mediator": m.name, "by_resident": True}
+            event(case, "mediator_ordered", ordered, Status.IN_PROGRESS, "诉求人", who + (f"：{reason}" if reason else ""),
+                  data)
+            event(case, "mediator_accepted", answered, Status.IN_PROGRESS,
+                  f"{m.user.full_name}（{m.region.display_center} · 调解员）", m.name, data)
+            if rated:
+                event(case, "mediator_rated", order.rated_at, Status.CLOSED, "诉求人",
+                      f"{m.name}：{score}/5" + (f"，{comment}" if comment else ""), data | {"rating": score})
+        waiting = Case.objects.filter(region_path__startswith=m.region_path, status=Status.IN_PROGRESS).exclude(
+            pk__in=busy).order_by("-created_at").first()
+        if waiting is not None:
+            busy.add(waiting.pk)
+            when = max(waiting.created_at, waiting.updated_at - dt.timedelta(hours=2))
+            orders.append(MediatorOrder(case=waiting, mediator=m, status=OrderStatus.REQUESTED, by_resident=True,
+                                        reason="希望请您来调解。", created_at=when))
+            event(waiting, "mediator_ordered", when, waiting.status, "诉求人", f"{m.name}：希望请您来调解。",
+                  {"mediator_id": m.pk, "mediator": m.name, "by_resident": True})
+    with transaction.atomic():
+        MediatorOrder.objects.bulk_create(orders)
+        for order, e in events:
+            e.data = {"order_id": order.pk} | e.data
+        Event.objects.bulk_create([e for _order, e in events])
+    return len(orders)

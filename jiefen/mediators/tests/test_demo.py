@@ -31,3 +31,31 @@ def test_demo_district_gets_organisations_and_mediators():
     assert "点单待确认" in client.get(reverse("worklist")).content.decode()
     public = Client().get(reverse("mediators:public")).content.decode()
     assert mediator.name in public
+
+
+def test_demo_orders_and_ratings_follow_the_generated_cases():
+    from jiefen.cases.models import Event
+    from jiefen.demo.cases import generate_cases
+    from jiefen.mediators.demo import sample_orders
+    from jiefen.mediators.models import MediatorOrder, OrderStatus
+
+    load_taxonomy()
+    district = build_district(seed=1)
+    populate(district)
+    generate_cases(400, 1, district)
+    made = sample_orders(district)
+
+    assert made > 10
+    done = MediatorOrder.objects.filter(status=OrderStatus.DONE)
+    assert done.exists() and done.filter(rating__isnull=False).exists()
+    assert all(o.case.status == "closed" for o in done.select_related("case"))
+    waiting = MediatorOrder.objects.filter(status=OrderStatus.REQUESTED)
+    assert waiting.exists() and all(o.mediator.user_id for o in waiting)
+    assert Event.objects.filter(action="mediator_ordered").count() == MediatorOrder.objects.count()
+    assert all(e.data["order_id"] for e in Event.objects.filter(action__startswith="mediator_"))
+    assert sample_orders(district) == 0
+
+    client = Client()
+    client.force_login(waiting.first().mediator.user)
+    assert 'title="等待您答复的点单">1<' in client.get(reverse("worklist")).content.decode()
+    assert "★" in Client().get(reverse("mediators:public")).content.decode()
