@@ -1,5 +1,5 @@
-"""Models of the analytics app: one fact row per case, daily rollups of those facts and a
-coarser monthly rollup for the dashboard's usual questions.
+"""Models of the analytics app: one fact row per case, daily rollups of those facts, and two
+coarser rollups for the dashboard's usual questions.
 
 `CaseFact` remembers what each case last contributed to the rollups (its dimensions and its
 list of dated contributions), so `refresh()` can take the old contribution out and put the new
@@ -9,9 +9,10 @@ are plain integers with 0 for "none" so the unique key also holds on PostgreSQL.
 
 `MonthRollup` holds the same counters keyed only by (month, community, category, channel,
 risk grade): no matter, department or mediator, and the region cut at community level (a
-case above community level keeps its own region). It has a few rows per community and month
-whatever the number of cases, and answers whole months for a region at community level or
-above without a department or mediator filter (see services._plan)."""
+case above community level keeps its own region). Its size is bounded by the district
+(communities × categories × channels × grades per month), not by the number of cases. It answers whole months for a region at community level or
+above without a department or mediator filter (see services._collect). `DayRollup` keeps
+them by (day, community) alone, for totals and days."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -130,6 +131,25 @@ class MonthRollup(Counters):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.region_path}"
+
+
+class DayRollup(Counters):
+    """The same counters by (day, community) alone: totals and days for a region at community
+    level or above, with no department, mediator or channel filter."""
+
+    day = models.DateField(_("日期"))
+    region_id = models.IntegerField(_("地区"))  # the community (or the case's own region above it)
+    region_path = models.CharField(max_length=255)
+
+    class Meta:
+        verbose_name = _("社区日统计")
+        verbose_name_plural = _("社区日统计")
+        constraints = [models.UniqueConstraint(fields=["day", "region_id"], name="day_rollup_key")]
+        indexes = [models.Index(fields=["region_path", "day"], name="day_rollup_path",
+                                opclasses=["varchar_pattern_ops", "date_ops"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.region_path}"
 
 
 class Watermark(models.Model):

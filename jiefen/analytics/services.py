@@ -5,11 +5,12 @@ A case's contribution is recomputed whole whenever anything about it may have ch
 new timeline event, a clock stopped, a repeat confirmed), its old contribution subtracted and
 the new one added. So refresh() is idempotent, and after it the rollups equal a rebuild.
 
-Two tables are kept by the same fold/refresh/rebuild: `Rollup` (day × every dimension) and
-`MonthRollup` (month × community × category × channel × risk grade). A question is answered
-from the monthly table for its whole months when it can be (a region at community level or
-above, no department or mediator, grouped by nothing or by category, channel or risk), and
-from the daily table for the days before and after them and for everything else. Figures are
+Three tables are kept by the same fold/refresh/rebuild: `Rollup` (day × every dimension),
+`MonthRollup` (month × community × category × channel × risk grade) and `DayRollup` (day ×
+community). For a region at community level or above with no department or mediator filter,
+totals and days come from `DayRollup` (unless filtered by channel), breakdowns by category,
+channel or risk from `MonthRollup` for the whole months and `Rollup` for the days around
+them; everything else from `Rollup`. Figures are
 cached under the watermark's stamp, which changes whenever a rollup row does."""
 
 from __future__ import annotations
@@ -29,13 +30,23 @@ from django.utils import timezone
 from jiefen.cases.models import Case, Event, Satisfaction, Status
 from jiefen.regions.models import PATH_STEP, Level, Region
 
-from .models import CLOCK_KINDS, COUNTERS, HOUR_BUCKETS, CaseFact, MonthRollup, Rollup, Watermark
+from .models import (
+    CLOCK_KINDS,
+    COUNTERS,
+    HOUR_BUCKETS,
+    CaseFact,
+    DayRollup,
+    MonthRollup,
+    Rollup,
+    Watermark,
+)
 
 SUM_FIELDS = [*COUNTERS, "handle_hours"]
 KEY_FIELDS = ["region_id", "region_path", "category_id", "item_id", "channel", "risk_grade",
               "department_id", "mediator_id"]
 MONTH_KEY_FIELDS = ["region_id", "region_path", "category_id", "channel", "risk_grade"]
 MONTH_GROUPS = {"category_id", "channel", "risk_grade"}  # sums_by fields the monthly table answers
+DAY_KEY_FIELDS = ["region_id", "region_path"]
 CACHE_SECONDS = 3600
 LATE_COMMIT_MARGIN = dt.timedelta(minutes=10)  # events committed out of id order are re-read
 BATCH = 2000
@@ -135,7 +146,7 @@ class _Communities:
         self.ids = dict(Region.objects.filter(level=Level.COMMUNITY).values_list("path", "id"))
         self.memo: dict = {}
 
-    def key(self, key: dict) -> tuple:
+    def cut(self, key: dict) -> tuple[int, str]:
         fine = (key["region_id"], key["region_path"])
         cut = self.memo.get(fine)
         if cut is None:
@@ -143,27 +154,34 @@ class _Communities:
             cut = next(((self.ids[path[:i]], path[:i]) for i in range(PATH_STEP, len(path) + 1, PATH_STEP)
                         if path[:i] in self.ids), fine)
             self.memo[fine] = cut
-        return (*cut, key["category_id"], key["channel"], key["risk_grade"])
+        return cut
 
 
 class _Acc:
-    """Counter deltas for both tables: {(iso day or month, key tuple): {counter: amount}}."""
+    """Counter deltas for the three tables: {(iso day or month, key tuple): {counter: amount}}."""
 
     def __init__(self) -> None:
         self.communities = _Communities()
         self.days: dict = defaultdict(lambda: defaultdict(float))
         self.months: dict = defaultdict(lambda: defaultdict(float))
+        self.community_days: dict = defaultdict(lambda: defaultdict(float))
 
     def add(self, key: dict, contributions: list, sign: int) -> None:
         base = tuple(key[f] for f in KEY_FIELDS)
-        coarse = self.communities.key(key)
+        cut = self.communities.cut(key)
+        coarse = (*cut, key["category_id"], key["channel"], key["risk_grade"])
         for day, counter, amount in contributions:
             self.days[(day, base)][counter] += sign * amount
             self.months[(day[:8] + "01", coarse)][counter] += sign * amount
+            self.community_days[(day, cut)][counter] += sign * amount
+
+    def of(self, table) -> dict:
+        return {Rollup: self.days, MonthRollup: self.months, DayRollup: self.community_days}[table]
 
     def tables(self):
         yield Rollup, "day", KEY_FIELDS, self.days
         yield MonthRollup, "month", MONTH_KEY_FIELDS, self.months
+        yield DayRollup, "day", DAY_KEY_FIELDS, self.community_days
 
 
 def _apply(acc: _Acc) -> int:
@@ -252,12 +270,12 @@ def refresh(limit: int = 50_000) -> int:
 
 
 def rebuild(batch: int = 5000, progress=None) -> int:
-    """Recompute every fact and both rollup tables from the cases, their events and clocks."""
+    """Recompute every fact and the rollup tables from the cases, their events and clocks."""
     with transaction.atomic():
         wm = _locked_watermark()
         last = Event.objects.aggregate(m=Max("pk"))["m"] or 0
-        Rollup.objects.all().delete()
-        MonthRollup.objects.all().delete()
+        for table in (Rollup, MonthRollup, DayRollup):
+            table.objects.all().delete()
         CaseFact.objects.all().delete()
         acc = _Acc()
         done, after = 0, 0
@@ -361,12 +379,19 @@ def _cached(name: str, compute, *parts):
 
 
 def _collect(f: Filter, start: dt.date, end: dt.date, group: str | None, fields: list[str]) -> dict:
-    """{group value (None without a group): {field: sum}} from the monthly table for the whole
-    months it can answer and the daily table for the rest."""
-    months, days = (plan(start, end) if (group is None or group in MONTH_GROUPS) and f.monthly()
-                    else (None, [(start, end)]))
+    """{group value (None without a group): {field: sum}}: totals and days from the community
+    day table when the filter allows; otherwise from the monthly table for the whole months it
+    can answer and the daily table for the rest."""
+    coarse = f.monthly()
     sums_of = {k: Sum(k) for k in fields}
     parts = []
+    if coarse and not f.channel and group in (None, "day"):
+        months, days = None, []
+        parts.append(DayRollup.objects.filter(f.q(), day__gte=start, day__lte=end))
+    elif coarse and (group is None or group in MONTH_GROUPS):
+        months, days = plan(start, end)
+    else:
+        months, days = None, [(start, end)]
     if months:
         parts.append(MonthRollup.objects.filter(f.q(), month__gte=months[0], month__lt=months[1]))
     if days:
@@ -431,11 +456,16 @@ def sums_by_region(f: Filter, start: dt.date, end: dt.date, regions, fields=None
 
 
 def _by_path(f: Filter, start: dt.date, end: dt.date, fields: list[str]) -> dict:
-    """Like _collect grouped by region_path, the monthly table's paths cut at community level."""
-    months, days = plan(start, end) if f.monthly() else (None, [(start, end)])
+    """Like _collect grouped by region_path, the coarse tables' paths cut at community level."""
+    coarse = f.monthly()
     sums_of = {k: Sum(k) for k in fields}
     out: dict = defaultdict(lambda: dict.fromkeys(fields, 0))
     parts = []
+    if coarse and not f.channel:
+        months, days = None, []
+        parts.append(DayRollup.objects.filter(f.q(), day__gte=start, day__lte=end))
+    else:
+        months, days = plan(start, end) if coarse else (None, [(start, end)])
     if months:
         parts.append(MonthRollup.objects.filter(f.q(), month__gte=months[0], month__lt=months[1]))
     for a, b in days:
@@ -449,17 +479,17 @@ def _by_path(f: Filter, start: dt.date, end: dt.date, fields: list[str]) -> dict
 
 
 def full_recomputation(table=Rollup) -> dict:
-    """The rows a rebuild would write to `table` (Rollup or MonthRollup), as {key: counters},
-    for checking refresh()."""
+    """The rows a rebuild would write to `table` (Rollup, MonthRollup or DayRollup), as
+    {key: counters}, for checking refresh()."""
     facts = _load(list(Case.objects.values_list("pk", flat=True)))
     acc = _Acc()
     for k, c in facts.values():
         acc.add(k, c, +1)
-    return _normalise(acc.days if table is Rollup else acc.months)
+    return _normalise(acc.of(table))
 
 
 def stored_rollups(table=Rollup) -> dict:
-    when, fields = ("day", KEY_FIELDS) if table is Rollup else ("month", MONTH_KEY_FIELDS)
+    when, fields = next((w, f) for t, w, f, _ in _Acc().tables() if t is table)
     acc: dict = {}
     for r in table.objects.values():
         base = tuple(r[f] for f in fields)

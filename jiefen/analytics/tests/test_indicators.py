@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from jiefen.analytics import services
 from jiefen.analytics.indicators import BY_KEY, PRE_LITIGATION
-from jiefen.analytics.models import MonthRollup, Rollup
+from jiefen.analytics.models import DayRollup, MonthRollup, Rollup
 from jiefen.analytics.services import Filter
 from jiefen.cases.models import Case, Channel, Status
 from jiefen.cases.services import NotAllowed, perform
@@ -79,8 +79,8 @@ def test_refresh_folds_new_events_and_is_idempotent(world, march):
     s = services.sums(Filter(world.county.path), dt.date(2026, 1, 1), dt.date(2030, 1, 1))
     assert s["reopened"] == 1
     assert s["closed"] == 1  # a is no longer closed: its contribution moved out
-    assert services.stored_rollups() == services.full_recomputation()
-    assert services.stored_rollups(MonthRollup) == services.full_recomputation(MonthRollup)
+    for table in (Rollup, MonthRollup, DayRollup):
+        assert services.stored_rollups(table) == services.full_recomputation(table)
 
 
 STEPS = ["submit", "accept", "decline", "dispatch_to_close", "unresolved", "reopen", "rate", "wait"]
@@ -123,10 +123,10 @@ def test_rollups_equal_a_full_recomputation_after_random_actions(world):
                 if refresh_now:
                     services.refresh()
             services.refresh()
-        for table in (Rollup, MonthRollup):
+        for table in (Rollup, MonthRollup, DayRollup):
             assert services.stored_rollups(table) == services.full_recomputation(table)
         services.rebuild()
-        for table in (Rollup, MonthRollup):
+        for table in (Rollup, MonthRollup, DayRollup):
             assert services.stored_rollups(table) == services.full_recomputation(table)
 
     run()
