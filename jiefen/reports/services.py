@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Case as Sql_Case
-from django.db.models import Count, Value, When
+from django.db.models import Count, Q, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -109,8 +109,6 @@ def reports_for(user):
     roots, _departments = scope_of(user)
     if not roots:
         return Report.objects.none()
-    from django.db.models import Q
-
     q = Q()
     for root in roots:
         q |= Q(region__path__startswith=root.path)
@@ -200,8 +198,6 @@ def _warnings(region: Region, since, until) -> dict:
 
 
 def _notable_resolved(cases, since, until) -> list[dict]:
-    from django.db.models import Q
-
     qs = (cases.filter(status=Status.CLOSED, closed_at__gte=since, closed_at__lt=until)
           .filter(Q(risk_grade__in=HIGH_RISK) | Q(group_size__gte=NOTABLE_GROUP_SIZE))
           .filter(events__to_status=Status.RESOLVED).distinct()

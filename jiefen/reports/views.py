@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jiefen.analytics.dashboard import may_see_dashboard
+
 from . import services
 from .models import Kind, Report
 from .services import ReportError
@@ -22,7 +24,8 @@ def _refuse(request, message: str, status: int):
     return render(request, "reports/error.html", {"message": message}, status=status)
 
 
-def _archive(request, *, error: str = "", status: int = 200, form: dict | None = None):
+def _archive(request, *, error: str = "", status: int = 200, form: dict | None = None,
+             existing: Report | None = None):
     regions = services.regions_for(request.user)
     qs = services.reports_for(request.user)
     kind = request.GET.get("kind", "")
@@ -40,13 +43,13 @@ def _archive(request, *, error: str = "", status: int = 200, form: dict | None =
                     "date": yesterday.isoformat()}
     return render(request, "reports/list.html", {
         "page": page, "regions": regions, "kinds": Kind.choices, "kind": kind, "region": region,
-        "query": query.urlencode(), "form": form, "error": error, "existing": getattr(request, "_existing", None),
+        "query": query.urlencode(), "form": form, "error": error, "existing": existing,
     }, status=status)
 
 
 @login_required
 def archive(request):
-    if not services.may_see_dashboard(request.user):
+    if not may_see_dashboard(request.user):
         return _refuse(request, _("您没有查看稳定专报的权限。"), 403)
     return _archive(request)
 
@@ -54,7 +57,7 @@ def archive(request):
 @login_required
 @require_POST
 def generate(request):
-    if not services.may_see_dashboard(request.user):
+    if not may_see_dashboard(request.user):
         return _refuse(request, _("您没有生成稳定专报的权限。"), 403)
     form = {k: request.POST.get(k, "").strip() for k in ("region", "kind", "date")}
     try:
@@ -67,9 +70,9 @@ def generate(request):
         if report is not None:
             return redirect("reports:detail", report.pk)
         done = services.existing(region, kind, start)
-    request._existing = done
-    return _archive(request, error=_("该期专报已经生成（%(title)s %(issue)s），可直接查看或下载。") % {
-        "title": done.title, "issue": done.issue}, status=409, form=form)
+    message = _("该期专报已经生成（%(title)s %(issue)s），可直接查看或下载。") % {
+        "title": done.title, "issue": done.issue}
+    return _archive(request, error=message, status=409, form=form, existing=done)
 
 
 def _report(request, pk: int):
