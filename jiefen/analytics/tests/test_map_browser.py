@@ -37,7 +37,8 @@ def test_map_draws_streets_and_shows_a_region_s_figures(new_context, live_server
     legend = page.get_by_test_id("map-legend")
     assert legend.locator("li").count() == 2 and "受理登记" in legend.inner_text()
     assert page.locator(".leaflet-tile").count() == 0  # no web tiles, ever
-    page.wait_for_function("document.querySelectorAll('.leaflet-cases-pane canvas').length > 0")
+    page.locator("#map-case-legend", has_text="案件点位").wait_for()
+    assert page.locator(".leaflet-cases-pane canvas").count() == 1
     assert "案件点位：4 个" in page.locator("#map-case-legend").inner_text()
     areas = page.get_by_test_id("map-areas")
     assert "东关街道" in areas.inner_text() and "本级合计" in areas.inner_text()
@@ -63,6 +64,8 @@ def test_map_draws_streets_and_shows_a_region_s_figures(new_context, live_server
     popup = page.get_by_test_id("map-case-popup")
     code = w.grids[0].cases.get().tracking_code
     assert popup.get_by_role("link").inner_text() == code and "待受理" in popup.inner_text()
+    page.wait_for_timeout(400)  # the popup fades in
+    screenshot(page, "91-map-case-popup")
     popup.get_by_role("link").click()
     page.wait_for_url(f"**/cases/{code}/")
     page.go_back()
@@ -102,7 +105,8 @@ def test_demo_district_map(new_context, live_server, demo, screenshot):
     page.wait_for_selector(AREAS)
     assert page.locator(AREAS).count() == 8  # the eight streets and towns
     assert page.get_by_test_id("map-legend").locator("li").count() >= 3
-    page.wait_for_function("document.querySelectorAll('.leaflet-cases-pane canvas').length > 0")
+    page.locator("#map-case-legend", has_text="案件点位").wait_for()
+    assert page.locator(".leaflet-cases-pane canvas").count() == 1
     page.locator(AREAS).first.click()
     assert page.get_by_test_id("map-figures").locator("tr[data-key=per_10k] .value").inner_text() != "—"
     screenshot(page, "92-map-demo-points")
