@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class Config(AppConfig):
+    name = "jiefen.online"
+    label = "online"
+    verbose_name = _("线上调解")
+
+    def ready(self) -> None:
+        from jiefen.cases.workflow import add_event_labels
+
+        from .services import EVENT_LABELS
+
+        add_event_labels(EVENT_LABELS)
