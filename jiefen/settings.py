@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "jiefen.assessment",
     "jiefen.mediators",
     "jiefen.knowledge",
+    "jiefen.online",
     "jiefen.field",
     "jiefen.demo",
     "jiefen.web",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("assessment/", include("jiefen.assessment.urls")),
     path("mediators/", include("jiefen.mediators.urls")),
     path("knowledge/", include("jiefen.knowledge.urls")),
+    path("online/", include("jiefen.online.urls")),
     path("field/", include("jiefen.field.urls")),
     path("", include("jiefen.web.urls")),
 ]
