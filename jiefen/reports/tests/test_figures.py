@@ -103,3 +103,14 @@ def test_the_workbook_holds_the_same_figures(report):
     assert [c.value for c in wb["督办单"]["4"]] == ["红色督办单", 1, 1]
     assert [c.value for c in wb["群体性预警"]["2"]][2] == 5
     assert [c.value for c in wb["类别与地区"]["2"]] == ["劳动争议与欠薪", 1, "东关街道", 7]
+
+
+def test_a_quiet_day_reads_as_such(world):
+    day = services.generate(world.streets[0], Kind.DAILY, dt.date(2026, 8, 3))
+    lines = [line for s in day.figures["sections"] for line in s["lines"]]
+    assert lines[0] == "2026年8月3日，东关街道共登记矛盾纠纷0件，与上期持平。"
+    for expected in ("本期未新增较大以上风险矛盾纠纷。", "本期未发生群体性预警。", "本期未发出督办单。",
+                     "本期未发现极端言行预警。", "本期无新登记案件。", "本期无需单独列出的重点化解案件。"):
+        assert expected in lines
+    text = pdfium.PdfDocument(day.pdf.read())[0].get_textpage().get_text_range()
+    assert "东关街道矛盾纠纷稳定专报" in text and "2026年第215期（日报）" in text
