@@ -131,6 +131,29 @@ def test_legend_classes():
     assert rate.classes[0]["label"] == "50.00% – 60.00%" and rate.classes[-1]["colour"] == safety_map.GOOD[-1]
 
 
+def test_a_street_leader_sees_only_their_street(mapped):
+    east, west = mapped.streets
+    leader = staff(Role.LEADER, region=east)
+    data = regions(leader).json()
+    assert set(by_name(data)) == {"东关1社区", "东关2社区"} and data["region"]["text"] == "3"
+    r = regions(leader, region=west.pk)
+    assert r.status_code == 400 and "不在您的辖区内" in r.json()["error"]
+    r = client(leader).get("/analytics/map/", {"region": mapped.county.pk})
+    assert r.status_code == 400 and "不在您的辖区内" in r.content.decode()
+    assert {p[2] for p in cases(leader).json()["points"]} == set(
+        Case.objects.filter(region_path__startswith=east.path).values_list("tracking_code", flat=True))
+
+
+def test_the_map_agrees_with_the_dashboard(mapped):
+    """The same figures for the same region and period as the dashboard's drill-down table."""
+    page = client(mapped["leader"]).get("/analytics/")
+    table = {c["region"].name: c["figures"] for c in page.context["d"].children}
+    streets = by_name(regions(mapped["leader"]).json())
+    for name, figures in table.items():
+        keys = [i.key for i in list(BY_KEY.values())[:6]]
+        assert [figure(streets[name], k) for k in keys] == figures
+
+
 def test_a_street_dispatcher_sees_only_their_street(mapped):
     east, west = mapped.streets
     user = mapped["street_dispatcher"]
