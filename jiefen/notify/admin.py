@@ -20,3 +20,8 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     list_filter = ["active"]
     search_fields = ["name", "url"]
     raw_id_fields = ["user", "department", "region"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "url":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
