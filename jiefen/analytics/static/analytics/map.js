@@ -149,6 +149,8 @@
         layersById[p.id] = layer;
         layer.bindTooltip(p.name + "　" + p.text, { permanent: !many, direction: "center", className: "sm-label" });
         layer.on("click", function () { select(p.id); });
+        layer.on("mouseover", function () { if (layer !== selected) { layer.setStyle({ weight: 2.5 }); } });
+        layer.on("mouseout", function () { if (layer !== selected) { areas.resetStyle(layer); } });
       }
     }).addTo(map);
     if (data.features.length) { map.fitBounds(areas.getBounds(), { padding: [12, 12] }); }
