@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "jiefen.knowledge",
     "jiefen.online",
     "jiefen.field",
+    "jiefen.points",
     "jiefen.demo",
     "jiefen.web",
 ]
@@ -290,6 +291,7 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 JIEFEN_RATE_LIMITS = {
     "report": (int(os.environ.get("JIEFEN_RATE_REPORT", "20")), 3600),
     "track": (int(os.environ.get("JIEFEN_RATE_TRACK", "30")), 600),
+    "guide": (int(os.environ.get("JIEFEN_RATE_GUIDE", "60")), 600),
     "login": (int(os.environ.get("JIEFEN_RATE_LOGIN", "30")), 600),
 }
 

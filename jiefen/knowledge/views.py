@@ -162,3 +162,21 @@ def public_detail(request, pk: int):
     if typical is None:
         raise Http404(_("典型案例不存在或已撤回。"))
     return render(request, "knowledge/public_detail.html", {"t": typical})
+
+
+def guide(request):
+    """智能咨询: the resident describes the problem and sees the kind of dispute, the rules, like
+    cases and the doors, before choosing to file; what they typed goes on into the report form."""
+    from . import guide as guidance
+
+    text, result, error = request.session.get(guidance.SESSION_KEY, ""), None, ""
+    if request.method == "POST":
+        text = request.POST.get("text", "")
+        try:
+            result = guidance.guide(text)
+        except ValueError as exc:
+            error = str(exc)
+        else:
+            request.session[guidance.SESSION_KEY] = result.text
+    return render(request, "knowledge/guide.html", {"text": text, "g": result, "error": error},
+                  status=400 if error else 200)

@@ -81,6 +81,10 @@ def _intake_page(request, form_class, channel, template):
         region = Region.objects.filter(pk=request.GET.get("region") or 0).first()
         if region:
             initial["region"] = region.pk
+        if request.GET.get("from") == "guide":  # what the resident typed in 智能咨询
+            from jiefen.knowledge.guide import SESSION_KEY
+
+            initial["description"] = request.session.get(SESSION_KEY, "")
         form = form_class(initial=initial)
     return render(request, template, {
         "form": form,
