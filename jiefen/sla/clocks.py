@@ -38,6 +38,7 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
     "classify": ({K.RESPOND}, set()),
     "decline": ({K.RESPOND, K.SORT}, set()),
     "resolve_immediately": ({K.RESPOND, K.SORT}, set()),
+    "resolve_on_spot": ({K.RESPOND, K.SORT}, set()),
     "dispatch": ({K.RESPOND, K.SORT}, {K.SIGN, K.HANDLE}),
     "transfer": ({K.SIGN, K.HANDLE}, {K.SIGN, K.HANDLE}),
     "sign": ({K.SIGN}, set()),
@@ -52,7 +53,7 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
 PAUSING = {"pause_clock", "resume_clock"}
 PAUSABLE = {K.HANDLE}
 STOP_REASON = {
-    "accept": "已受理", "classify": "已响应", "decline": "不予受理", "resolve_immediately": "即办办结",
+    "accept": "已受理", "classify": "已响应", "decline": "不予受理", "resolve_immediately": "即办办结", "resolve_on_spot": "就地化解",
     "dispatch": "已派单", "transfer": "已转办", "sign": "已签收", "return": "已退单", "resolve": "已化解",
     "close_unresolved": "未化解办结", "escalate": "已提级",
 }

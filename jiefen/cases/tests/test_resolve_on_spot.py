@@ -9,7 +9,6 @@ from jiefen.accounts.models import Role
 from jiefen.cases.models import Channel, MediationSession, Status
 from jiefen.cases.services import NotAllowed, perform
 from jiefen.cases.workflow import ACTIONS, allowed_actions
-from jiefen.sla.clocks import RULES
 from jiefen.testing.factories import staff, submit
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +38,6 @@ def test_the_grid_worker_closes_his_own_patrol_report_with_the_mediation(world):
     assert case.events.get(action="resolve_on_spot").data["mediation_id"] == session.pk
 
 
-@pytest.mark.skipif("resolve_on_spot" not in RULES, reason="the sla rule for resolve_on_spot is added by the integrator")
 def test_no_clock_keeps_running_on_a_case_resolved_on_the_spot(world):
     case = perform(patrol(world), "resolve_on_spot", world["grid_worker"], data=ON_SPOT, reason="当场化解。")
     assert not case.clocks.filter(stopped_at__isnull=True).exists()
