@@ -5,7 +5,7 @@ from django.core import mail
 
 from jiefen.notify import sms
 from jiefen.notify.models import Delivery, Notification, Preference
-from jiefen.notify.services import notify_for_event, tell
+from jiefen.notify.services import announce, notify_for_event, tell
 
 from .factories import dispatched
 
@@ -75,3 +75,15 @@ def test_running_the_task_twice_sends_once(world, django_capture_on_commit_callb
     assert len(mail.outbox) == 1
     assert len([m for m in sms.outbox if m.phone == "13900001111"]) == 1
     assert Delivery.objects.filter(user=user).count() == 2
+
+
+def test_an_announcement_goes_out_too(world, django_capture_on_commit_callbacks):
+    leader = world["leader"]
+    leader.email = "leader@qinghe.gov.cn"
+    leader.save()
+    Preference.objects.create(user=leader, kind="report", channels=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert announce([leader, world["clerk"]], "11月稳定专报已生成", kind="report", url="/reports/7/") == 2
+    [email] = mail.outbox
+    assert email.to == ["leader@qinghe.gov.cn"] and "11月稳定专报已生成" in email.subject
+    assert "http://127.0.0.1:8000/reports/7/" in email.body

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from jiefen.notify import retry, sms
 from jiefen.notify.models import Delivery, Notification, Preference, WebhookEndpoint
-from jiefen.notify.services import deliver, notify_for_event
+from jiefen.notify.services import attempt, deliver, fan_out, notify_for_event
 
 from .factories import dispatched
 
@@ -83,3 +83,16 @@ def test_it_gives_up_after_the_last_attempt(world, settings, django_capture_on_c
     assert (text.status, text.attempts, text.next_try_at) == ("gave_up", 3, None)
     assert text.last_error == "SmsError: provider unavailable (503)"
     assert sms.outbox == []
+
+
+def test_two_workers_holding_the_same_row_send_it_once(world, receiver):
+    WebhookEndpoint.objects.create(name="人社局办公系统", url=receiver.url, department=world.hr)
+    note = Notification.objects.create(user=world["hr_handler"], kind="other", text="测试")
+    fan_out([note], "other", shared_key="t1")  # queued; the on-commit send does not run here
+    receiver.status = 500
+    mine, theirs = Delivery.objects.get(), Delivery.objects.get()  # both read it as due
+    assert attempt(mine, timezone.now()) is False  # sent, and failed: due again later
+    # the other worker's copy is stale: even once the row is due again it does not send it
+    assert attempt(theirs, timezone.now() + timedelta(days=1)) is False
+    assert len(receiver.requests) == 1
+    assert Delivery.objects.get().attempts == 1
