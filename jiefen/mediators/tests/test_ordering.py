@@ -171,3 +171,14 @@ def test_no_order_once_the_case_is_closed(world):
     response = client.post(reverse("mediators:choose", args=[case.tracking_code]), {"mediator": people["east"].pk})
     assert response.status_code == 409 and "不能再点选调解员" in response.content.decode()
     assert counts(case) == before
+
+
+def test_only_the_center_desk_gets_the_order_form(world):
+    roster(world)
+    case = advance(world, submit(world), Status.IN_PROGRESS)
+    for user, shown in (("dispatcher", True), ("street_dispatcher", True), ("hr_handler", False),
+                        ("street_mediator", False), ("grid_worker", False)):
+        client = Client()
+        client.force_login(world[user])
+        page = client.get(reverse("case_detail", args=[case.tracking_code])).content.decode()
+        assert ("代群众点选调解员" in page) == shown, user
