@@ -241,7 +241,7 @@ def _step(order: Order, action: str, actor, where: str, note: str = "", photo=No
 
 
 def _locked(order: Order, allowed) -> Order:
-    fresh = Order.objects.select_for_update().select_related("community", "department").get(pk=order.pk)
+    fresh = Order.objects.select_for_update(of=("self",)).select_related("community", "department").get(pk=order.pk)
     if fresh.status not in allowed:
         raise PointsError(_("该需求单已是“%(status)s”，不能再这样操作，请刷新后查看。") % {
             "status": fresh.get_status_display()}, 409)
@@ -329,7 +329,7 @@ def take(order: Order, user, department_id=None) -> Order:
             raise PointsError(_("请选择您所在的、辖区覆盖该社区的部门。"))
     now = timezone.now()
     with transaction.atomic():
-        fresh = Order.objects.select_for_update().select_related("community", "department").get(pk=order.pk)
+        fresh = Order.objects.select_for_update(of=("self",)).select_related("community", "department").get(pk=order.pk)
         if fresh.status == OrderStatus.TAKEN or fresh.department_id:
             raise PointsError(_("手慢了：这张需求单已被%(dept)s抢走。") % {
                 "dept": fresh.department or _("其他部门")}, 409)

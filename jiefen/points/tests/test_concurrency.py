@@ -1,0 +1,59 @@
+"""Two departments take the same order at the same moment: one wins, the other is told the
+order is gone, and exactly one step and one notice to the community are written."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from jiefen.notify.models import Notification
+from jiefen.points.models import Order, OrderStatus, OrderStep
+from jiefen.points.services import PointsError, take
+from jiefen.testing.factories import build_world
+
+from .factories import enable, posted
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row-level locking between sessions is a PostgreSQL test"
+)
+
+
+def race(calls) -> list[str]:
+    barrier = threading.Barrier(len(calls))
+    results: list[str] = []
+
+    def run(call):
+        try:
+            barrier.wait()
+            call()
+            results.append("taken")
+        except PointsError as exc:
+            results.append(f"{exc.http_status} {exc.message}")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("round_", range(3))
+def test_two_departments_take_one_order_at_once(round_):
+    world = build_world()
+    enable(world)
+    order = posted(world)
+    results = race([
+        lambda: take(Order.objects.select_related("community").get(pk=order.pk), world["hr_handler"]),
+        lambda: take(Order.objects.select_related("community").get(pk=order.pk), world["housing_handler"]),
+    ])
+    assert sorted(r == "taken" for r in results) == [False, True], results
+    refused = next(r for r in results if r != "taken")
+    assert refused.startswith("409 ") and "已被" in refused
+    order.refresh_from_db()
+    assert order.status == OrderStatus.TAKEN
+    assert OrderStep.objects.filter(order=order, action="take").count() == 1
+    assert Notification.objects.filter(user=world["east_clerk"], text__contains="接单").count() == 1
