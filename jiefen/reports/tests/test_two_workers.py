@@ -1,14 +1,19 @@
-"""Two workers due the same report at the same moment: one report, no stray files."""
+"""Two workers due the same report at the same moment: one report, no stray files. On
+PostgreSQL only: SQLite's in-memory test database refuses concurrent writers ("table is
+locked") instead of waiting, and an embedded SQLite deployment runs one worker."""
 
 import datetime as dt
 import threading
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.db import connection
 
 from jiefen.reports import services
 from jiefen.reports.models import Kind, Report
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
 
 
 def test_two_workers_write_one_report(live_world):
