@@ -19,6 +19,7 @@ urlpatterns = [
     path("mediators/", include("jiefen.mediators.urls")),
     path("knowledge/", include("jiefen.knowledge.urls")),
     path("online/", include("jiefen.online.urls")),
+    path("points/", include("jiefen.points.urls")),
     path("field/", include("jiefen.field.urls")),
     path("", include("jiefen.web.urls")),
 ]
