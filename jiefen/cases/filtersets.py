@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiefen.lib.codes import looks_like_tracking_code, normalize_tracking_code
 from jiefen.lib.personal import normalize_phone
+from jiefen.regions.models import Region
 from jiefen.taxonomy.models import Category, RiskGrade
 
 from .models import Case, Channel, Party, Status
@@ -29,10 +31,19 @@ class CaseFilterSet(django_filters.FilterSet):
     )
     created_after = django_filters.DateFilter(label=_("登记日期从"), field_name="created_at", lookup_expr="date__gte")
     created_before = django_filters.DateFilter(label=_("至"), field_name="created_at", lookup_expr="date__lte")
+    # a region's subtree, from the safety map and the dashboard ("查看案件列表"); within the
+    # jurisdiction because the base queryset already is
+    region = django_filters.ModelChoiceFilter(
+        label=_("地区"), queryset=Region.objects.all(), method="filter_region", widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("该地区不存在，请从平安地图或统计分析重新进入。")})
 
     class Meta:
         model = Case
-        fields = ["q", "status", "category", "risk_grade", "channel", "overdue", "created_after", "created_before"]
+        fields = ["q", "status", "category", "risk_grade", "channel", "overdue", "created_after", "created_before",
+                  "region"]
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(region_path__startswith=value.path) if value else queryset
 
     def search(self, queryset, name, value):
         value = value.strip()

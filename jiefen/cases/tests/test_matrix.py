@@ -79,6 +79,8 @@ RULES: dict[str, tuple[str, str]] = {
     "knowledge:edit": ("object", "a typical case's editor"),
     "knowledge:act": ("object", "submit/publish/return/withdraw a typical case"),
     "knowledge:public_detail": ("object", "a published typical case, public"),
+    "mediators:photo": ("object", "a mediator's photo: public, or in the user's directory; no case"),
+    "mediators:answer": ("object", "accept/decline a mediator order: the ordered mediator, or the center desk"),
 }
 OBJECT_PARAMS = {"pk": ABSENT, "decision": "accept", "action": "accept", "fmt": "json",
                  "code": "ZZZZ", "request_id": str(ABSENT), "token": "x" * 8, "source_code": "none"}

@@ -114,3 +114,16 @@ def test_a_task_force_for_a_group_case_finds_it_among_their_cases(client, world,
     assert client.login(username="street_mediator", password=PASSWORD)
     led = client.get("/work/", {"tab": "led"}).content.decode()
     assert wages.display_code in led and three["noise"].display_code not in led
+
+
+def test_a_region_from_the_map_narrows_the_list_to_its_subtree(clerk, world, three):
+    """查看案件列表 on the safety map opens the worklist for one region: only its cases, and
+    the region named with a way to drop it."""
+    elsewhere = submit(world, region=world.grids[-1].pk, description="西城街道某小区电梯长期故障，物业不修。")
+    cases = {**three, "elsewhere": elsewhere}
+    street = world.streets[0]
+    assert shown(clerk, cases, region=street.pk) == {"wages", "noise", "old"}
+    assert shown(clerk, cases, region=world.streets[1].pk) == {"elsewhere"}
+    page = clerk.get("/work/", {"tab": "all", "region": street.pk}).content.decode()
+    assert 'data-testid="region-filter"' in page and street.name in page
+    assert "该地区不存在" in clerk.get("/work/", {"tab": "all", "region": 999999}).content.decode()

@@ -8,6 +8,8 @@ from jiefen.accounts.models import Membership, Role, User
 from jiefen.cases.models import Case, Status
 from jiefen.demo.cases import generate_cases
 from jiefen.demo.district import COUNTY_NAME, build_district, get_district
+from jiefen.mediators.demo import populate as populate_mediators
+from jiefen.mediators.demo import sample_orders
 from jiefen.regions.models import Department, Level, Region
 from jiefen.sla.backfill import backfill_clocks
 from jiefen.taxonomy.defaults import load_taxonomy
@@ -36,6 +38,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Built {district.county.name}: {len(district.regions)} regions.")
         else:
             self.stdout.write(f"Using the existing {COUNTY_NAME}.")
+        populate_mediators(district)
         if Case.objects.filter(region_path__startswith=district.county.path).exists():
             self.stdout.write("Note: the district already has cases; new ones are added to them.")
 
@@ -55,6 +58,8 @@ class Command(BaseCommand):
         clocks = backfill_clocks(Case.objects.filter(region_path__startswith=district.county.path))
         if clocks:  # open cases written before the generator wrote clocks itself
             self.stdout.write(f"Started {clocks:,} clocks on open cases written without them.")
+        orders = sample_orders(district)
+        self.stdout.write(f"Mediator orders: {orders}.")
         visits = self._follow_ups(district)
         self.stdout.write(f"Scheduled {visits} follow-up visits for the latest closed cases.")
         self._summary(district, time.monotonic() - started)
