@@ -23,8 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import F, Max, Q, Sum
+from django.db import connection, transaction
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from jiefen.cases.models import Case, Event, Satisfaction, Status
@@ -184,25 +184,41 @@ class _Acc:
         yield DayRollup, "day", DAY_KEY_FIELDS, self.community_days
 
 
+UPSERT_ROWS = 400  # rows per INSERT … ON CONFLICT statement (SQLite allows 32,766 parameters)
+
+
 def _apply(acc: _Acc) -> int:
-    """Move the rows by the deltas; return the number of rows touched."""
+    """Move the rows by the deltas, a few hundred rows per statement (INSERT … ON CONFLICT DO
+    UPDATE adds to a row that exists); then delete the rows of the periods touched that no
+    longer count anything. Return the number of rows touched."""
+    qn = connection.ops.quote_name
     touched = 0
     for model, when, fields, deltas_by_key in acc.tables():
+        items = []
         for (period, base), deltas in deltas_by_key.items():
-            deltas = {k: v for k, v in deltas.items() if v}
-            if not deltas:
-                continue
-            touched += 1
-            ident = dict(zip(fields, base, strict=True))
-            path = ident.pop("region_path")
-            ident[when] = period
-            rows = model.objects.filter(**ident)
-            if not rows.update(**{k: F(k) + v for k, v in deltas.items()}):
-                model.objects.create(**ident, region_path=path, **deltas)
-                continue
-            row = rows.values(*COUNTERS).first()
-            if row and not any(row.values()):
-                rows.delete()
+            if any(deltas.values()):
+                items.append((dt.date.fromisoformat(period), base, deltas))
+        if not items:
+            continue
+        touched += len(items)
+        table = qn(model._meta.db_table)
+        columns = [when, *fields, *SUM_FIELDS]
+        unique = [when, *(f for f in fields if f != "region_path")]
+        add = ", ".join(f"{qn(c)} = {table}.{qn(c)} + excluded.{qn(c)}" for c in SUM_FIELDS)
+        row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        with connection.cursor() as cursor:
+            for i in range(0, len(items), UPSERT_ROWS):
+                chunk = items[i:i + UPSERT_ROWS]
+                params: list = []
+                for period, base, deltas in chunk:
+                    params += [period, *base, *(int(round(deltas.get(c, 0))) for c in COUNTERS),
+                               float(deltas.get("handle_hours", 0))]
+                cursor.execute(
+                    f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) VALUES "
+                    f"{', '.join([row] * len(chunk))} ON CONFLICT ({', '.join(qn(c) for c in unique)}) "
+                    f"DO UPDATE SET {add}", params)
+        periods = sorted({period for period, _, _ in items})
+        model.objects.filter(**{f"{when}__in": periods}, **dict.fromkeys(COUNTERS, 0)).delete()
     return touched
 
 
