@@ -48,8 +48,10 @@ register("sheet", _("督办催办"), {"raise_sheet", "urge"}, defaults={EMAIL, W
 register("escalation", _("提级"), {"escalate", "propose_escalation"}, defaults={EMAIL, WEBHOOK})
 register("warning", _("预警"), {"threat_signal", "criminal_risk_high", "group_warning"},
          defaults={EMAIL, SMS, WEBHOOK})
-register("follow_up", _("回访"), {"schedule_follow_up"})
-register("mediator", _("点单调解"))
+# Events other apps write, named here as strings (notify imports none of them).
+register("follow_up", _("回访跟进"), {"schedule_follow_up", "online_overdue"})
+register("mediator_order", _("点单调解"),
+         {"mediator_ordered", "mediator_accepted", "mediator_declined", "mediator_cancelled"})
 register("typical_case", _("典型案例"))
 register("report", _("稳定专报"))
 register(OTHER, _("其他"))
