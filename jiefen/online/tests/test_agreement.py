@@ -12,12 +12,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from jiefen.audit.services import seal, verify as verify_chain
+from jiefen.audit.services import seal
+from jiefen.audit.services import verify as verify_chain
 from jiefen.cases.models import Event, MediationMethod, PartyRole
 
 from .. import services
 from ..models import Agreement, JudicialApplication, OneTimeCode, Signature
-from .factories import COMPLAINANT_PHONE, RESPONDENT_PHONE, code_in, last_sms, open_room, party
+from .factories import COMPLAINANT_PHONE, RESPONDENT_PHONE, code_in, last_sms, open_room
 from .test_room import joined
 
 ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "test-artifacts", "online")
