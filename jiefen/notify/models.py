@@ -3,6 +3,7 @@ notices about other things (a report ready, a typical case published, a mediator
 carry a link of their own instead of a case event."""
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -68,7 +69,7 @@ class WebhookEndpoint(models.Model):
     (every notice told to its handlers) or a region's (every notice told to staff there)."""
 
     name = models.CharField(_("名称"), max_length=100)
-    url = models.URLField(_("接收地址"), max_length=300)
+    url = models.URLField(_("接收地址"), max_length=300, validators=[URLValidator(schemes=["http", "https"])])
     secret = models.CharField(_("签名密钥"), max_length=100, default=new_secret,
                               help_text=_("接收方用它校验 X-Jiefen-Signature（HMAC-SHA256）。"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, null=True, blank=True,

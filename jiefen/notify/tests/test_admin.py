@@ -18,6 +18,8 @@ def test_endpoints_are_added_and_sendings_read(client, world, receiver, django_c
     both = client.post("/admin/notify/webhookendpoint/add/", form | {"department": world.hr.pk,
                                                                      "region": world.county.pk})
     assert "请只选择一个归属" in both.content.decode() and not WebhookEndpoint.objects.exists()
+    ftp = client.post("/admin/notify/webhookendpoint/add/", form | {"department": world.hr.pk, "url": "ftp://10.0.0.1/x"})
+    assert ftp.status_code == 200 and not WebhookEndpoint.objects.exists()
     assert client.post("/admin/notify/webhookendpoint/add/", form | {"department": world.hr.pk}).status_code == 302
 
     with django_capture_on_commit_callbacks(execute=True):
