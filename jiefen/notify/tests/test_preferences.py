@@ -6,7 +6,7 @@ import re
 from django.core import mail
 from django.test import Client
 
-from jiefen.notify.models import Preference
+from jiefen.notify.models import Preference, WebhookEndpoint
 from jiefen.notify.services import announce, notify_for_event, tell
 
 from .factories import dispatched
@@ -61,3 +61,16 @@ def test_the_latest_are_listed_with_the_unread_marked(world):
     assert re.search(r'<tr class="unread">((?!</tr>).)*11月稳定专报', page, re.S)
     again = client.get("/work/notifications/").content.decode()
     assert 'class="unread"' not in again and 'data-testid="unread"' not in again
+
+
+def test_a_personal_endpoint_adds_the_webhook_column(world):
+    user = world["hr_handler"]
+    client = Client()
+    client.force_login(user)
+    assert "Webhook<small>" not in client.get("/work/notifications/").content.decode()
+    WebhookEndpoint.objects.create(name="值班推送", url="https://push.qinghe.gov.cn/hook", user=user)
+    page = client.get("/work/notifications/").content.decode()
+    assert "Webhook<small>值班推送</small>" in page
+    assert 'name="assignment:webhook" aria-label="派单交办 Webhook" checked>' in page
+    client.post("/work/notifications/", {})  # everything off
+    assert Preference.objects.get(user=user, kind="assignment").channels == []
