@@ -92,12 +92,6 @@ def may_open(user, case: Case) -> bool:
     return getattr(user, "is_authenticated", False) and is_available(user, case, ACTIONS["record_mediation"])
 
 
-def rooms_visible_to(user) -> QuerySet[Room]:
-    from jiefen.cases.scope import visible_cases
-
-    return Room.objects.filter(case__in=visible_cases(user))
-
-
 @dataclass
 class Viewer:
     """Who is looking at a room: a party or a mediator (a participant), or staff reading it."""
@@ -289,7 +283,7 @@ def join(token: str, *, last4: str = "", code: str = "", address: str = "", now=
     if not last4 and not code:
         raise OnlineError(_("请输入手机号后 4 位，或获取并输入短信验证码。"))
     with transaction.atomic():
-        participant = Participant.objects.select_for_update().select_related("party", "room__case").get(token=token)
+        participant = Participant.objects.select_for_update(of=("self",)).select_related("party", "room__case").get(token=token)
         invitation(token, now=now)  # again, under the lock: two tabs cannot both use it
         if code:
             error = _check_code(participant, OneTimeCode.Purpose.JOIN, code, now)
@@ -622,7 +616,7 @@ def sign(agreement: Agreement, viewer: Viewer, *, code: str, address: str = "", 
     if not (code or "").strip():
         raise OnlineError(_("请输入短信验证码。"))
     with transaction.atomic():
-        agreement = Agreement.objects.select_for_update().select_related("room", "case").get(pk=agreement.pk)
+        agreement = Agreement.objects.select_for_update(of=("self",)).select_related("room__mediator", "case").get(pk=agreement.pk)
         participant = _signer(agreement, viewer)
         error = _check_code(participant, OneTimeCode.Purpose.SIGN, code, now, agreement)
         if error is None:
