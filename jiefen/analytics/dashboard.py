@@ -179,11 +179,12 @@ def fill(d: Dashboard, f: Filter) -> None:
             s = by_child[child.path]
             d.children.append({"region": child, "figures": [fmt(i, i.compute(s)) for i in shown]})
     received = ["received"]
-    d.by_category = _named(services.sums_by(f, start, end, "category_id", received), _category_names())
+    by = services.breakdowns(f, start, end, ["category_id", "channel", "risk_grade"], received)
     from jiefen.cases.models import Channel
     from jiefen.taxonomy.models import RiskGrade
-    d.by_channel = _named(services.sums_by(f, start, end, "channel", received), dict(Channel.choices))
-    d.by_risk = _named(services.sums_by(f, start, end, "risk_grade", received), dict(RiskGrade.choices))
+    d.by_category = _named(by["category_id"], _category_names())
+    d.by_channel = _named(by["channel"], dict(Channel.choices))
+    d.by_risk = _named(by["risk_grade"], dict(RiskGrade.choices))
     d.by_day = [(day, row["received"]) for day, row in services.sums_by(f, start, end, "day", received).items()]
     d.sheets = _open_sheets(f)
 

@@ -68,6 +68,9 @@ def test_monthly_and_daily_tables_give_the_same_figures(spread):
             assert services.sums(f, start, end) == daily_only(f, start, end), (f, start, end)
             for field in ("category_id", "channel", "risk_grade", "day", "region_path"):
                 assert services.sums_by(f, start, end, field) == daily_only(f, start, end, field), (f, field)
+            by = services.breakdowns(f, start, end, ["category_id", "channel", "risk_grade"])
+            for field, rows in by.items():
+                assert rows == daily_only(f, start, end, field), (f, field)
     # March from the monthly table alone: five cases received in February..April, three in March
     assert services.sums(Filter(w.county.path), *PERIODS[0])["received"] == 3
     assert services.sums(Filter(w.county.path), *PERIODS[1])["received"] == 5
