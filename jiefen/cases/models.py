@@ -53,6 +53,13 @@ class Guidance(models.TextChoices):
     LEGAL_AID = "legal_aid", _("引导法律援助")
 
 
+class MediationPreference(models.TextChoices):
+    """How the resident would like to be mediated, chosen when filing (or later with the mediator)."""
+
+    ONLINE = "online", _("线上调解")
+    OFFLINE = "offline", _("线下面对面调解")
+
+
 class Satisfaction(models.IntegerChoices):
     SATISFIED = 3, _("满意")
     BASICALLY = 2, _("基本满意")
@@ -177,6 +184,9 @@ class Case(models.Model):
 
     result_summary = models.TextField(_("办理结果"), blank=True)
     guidance = models.CharField(_("引导途径"), max_length=20, choices=Guidance.choices, blank=True)
+    mediation_preference = models.CharField(
+        _("希望的调解方式"), max_length=10, choices=MediationPreference.choices, blank=True, default="",
+        db_default="")  # rows written in bulk (the demo generator's COPY) leave it out
     satisfaction = models.PositiveSmallIntegerField(
         _("满意度"), choices=Satisfaction.choices, null=True, blank=True
     )

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-from jiefen.cases.models import Channel
+from jiefen.cases.models import Channel, MediationPreference
 from jiefen.lib.geo import contains
 from jiefen.lib.personal import normalize_phone, validate_id_number, validate_phone
 from jiefen.regions.locate import region_at, region_named
@@ -96,6 +96,11 @@ class IntakeForm(forms.Form):
     amount = forms.DecimalField(label=_("涉及金额（元，选填）"), required=False, min_value=0, max_digits=14, decimal_places=2,
                                 error_messages={"invalid": _("金额应为数字，例如 3500。")})
     photos = PhotosField(label=_("照片（选填，最多5张）"), required=False)
+    mediation_preference = forms.ChoiceField(
+        label=_("希望的调解方式"), required=False, widget=forms.RadioSelect,
+        choices=[("", _("由工作人员安排")), (MediationPreference.ONLINE, _("线上调解：用手机参加，不用跑腿")),
+                 (MediationPreference.OFFLINE, _("线下调解：到调解室面对面"))],
+        error_messages={"invalid_choice": _("请选择线上调解、线下调解或由工作人员安排。")})
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()

@@ -116,6 +116,7 @@ def create_case(c: dict, *, channel: str, actor=None, idempotency_key: str | Non
                     anonymous=bool(c.get("anonymous")),
                     group_size=c.get("group_size") or 1,
                     amount=c.get("amount"),
+                    mediation_preference=c.get("mediation_preference") or "",
                     center=intake_center_for(region, actor),
                     respond_due=now + dt.timedelta(minutes=DEFAULT_RESPOND_MINUTES),
                     created_by=actor if getattr(actor, "is_authenticated", False) else None,
