@@ -450,28 +450,32 @@ def cancel(order: Order, user, reason) -> Order:
 
 
 def penalise_overdue(today: dt.date | None = None) -> int:
-    """Orders taken but not completed by the end of their deadline day lose the department the
-    late penalty, once; the department is told. Returns how many were penalised."""
+    """Orders taken but not completed by the end of their deadline day are marked overdue
+    once, and lose the department the late penalty (once: the entry is unique per order); the
+    department is told. Returns how many were marked."""
     today = today or timezone.localdate()
     done = 0
     overdue = Order.objects.filter(status=OrderStatus.TAKEN, deadline__lt=today).exclude(
-        entries__kind=EntryKind.LATE_PENALTY).select_related("community", "department")
+        steps__action=StepAction.OVERDUE).select_related("community", "department")
     for order in overdue[:500]:
-        rules = rules_for(order)
+        penalty = rules_for(order).late_penalty
+        values = {"date": order.deadline.isoformat(), "title": order.title, "n": penalty}
         try:
             with transaction.atomic():
-                if rules.late_penalty:
+                locked = Order.objects.select_for_update().get(pk=order.pk)  # then read anew: another
+                if locked.status != OrderStatus.TAKEN or locked.steps.filter(action=StepAction.OVERDUE).exists():
+                    continue  # worker marked it, or the department completed it, a moment ago
+                if penalty:
                     PointsEntry.objects.create(
-                        department=order.department, order=order, kind=EntryKind.LATE_PENALTY,
-                        amount=-rules.late_penalty,
-                        reason=(_("逾期未完成（期限 %(deadline)s）：“%(title)s”") % {
-                            "deadline": order.deadline.isoformat(), "title": order.title})[:300])
-                _step(order, StepAction.OVERDUE, None, "", _("已过完成期限 %(date)s，扣 %(n)d 分。") % {
-                    "date": order.deadline.isoformat(), "n": rules.late_penalty})
+                        department=order.department, order=order, kind=EntryKind.LATE_PENALTY, amount=-penalty,
+                        reason=(_("逾期未完成（期限 %(date)s）：“%(title)s”") % values)[:300])
+                note = _("已过完成期限 %(date)s，扣 %(n)d 分。") if penalty else _("已过完成期限 %(date)s。")
+                _step(order, StepAction.OVERDUE, None, "", note % values)
         except IntegrityError:  # another worker penalised it a moment ago
             continue
-        _tell(_handlers([order.department]), None, _("需求“%(title)s”已超过完成期限，扣 %(n)d 分，请尽快办理。") % {
-            "title": order.title, "n": rules.late_penalty}, order)
+        text = (_("需求“%(title)s”已超过完成期限，扣 %(n)d 分，请尽快办理。") if penalty
+                else _("需求“%(title)s”已超过完成期限，请尽快办理。"))
+        _tell(_handlers([order.department]), None, text % values, order)
         done += 1
     return done
 

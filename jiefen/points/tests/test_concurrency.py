@@ -57,3 +57,37 @@ def test_two_departments_take_one_order_at_once(round_):
     assert order.status == OrderStatus.TAKEN
     assert OrderStep.objects.filter(order=order, action="take").count() == 1
     assert Notification.objects.filter(user=world["east_clerk"], text__contains="接单").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_scanning_at_once_penalise_an_overdue_order_once():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from jiefen.points.models import PointsEntry
+    from jiefen.points.services import penalise_overdue
+
+    world = build_world()
+    enable(world)
+    order = posted(world, deadline=timezone.localdate().isoformat())
+    take(order, world["hr_handler"])
+    later = timezone.localdate() + dt.timedelta(days=2)
+    counts: list[int] = []
+    barrier = threading.Barrier(2)
+
+    def scan():
+        try:
+            barrier.wait()
+            counts.append(penalise_overdue(later))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=scan) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(counts) == [0, 1]
+    assert PointsEntry.objects.filter(order=order).count() == 1
+    assert OrderStep.objects.filter(order=order, action="overdue").count() == 1

@@ -148,3 +148,13 @@ def test_an_open_order_can_be_cancelled_and_then_not_taken(client, world):
     assert client.post(reverse("points:cancel", args=[order.pk]), {"reason": "居民已自行解决"}).status_code == 302
     response = login(client, world["hr_handler"]).post(reverse("points:take", args=[order.pk]))
     assert response.status_code == 409 and "已撤销" in response.content.decode()
+
+
+def test_without_a_penalty_an_overdue_order_is_marked_once(world):
+    enable(world, late_penalty=0)
+    order = posted(world, deadline=timezone.localdate().isoformat())
+    services.take(order, world["hr_handler"])
+    later = timezone.localdate() + dt.timedelta(days=3)
+    assert [services.penalise_overdue(later) for _ in range(2)] == [1, 0]
+    assert OrderStep.objects.get(order=order, action="overdue").note.endswith("。")
+    assert not PointsEntry.objects.exists()
