@@ -59,18 +59,22 @@ def _worker() -> list[str]:
 
 
 def worker(argv: list[str]) -> int:
-    """The task queue (django-tasks' db_worker) with the clock tick, the audit sealer and the
-    indicator rollups' refresher beside it."""
+    """The task queue (django-tasks' db_worker) with the clock tick, the audit sealer, the
+    indicator rollups' refresher, the notification resender and the report schedule beside it."""
     import django
 
     django.setup()
     from jiefen.analytics import refresher
     from jiefen.audit import sealer
+    from jiefen.notify import retry
+    from jiefen.reports import scheduler
     from jiefen.sla import ticker
 
     ticker.start(float(os.environ.get("JIEFEN_TICK_SECONDS", "60")))
     sealer.start(float(os.environ.get("JIEFEN_SEAL_SECONDS", "60")))
     refresher.start(float(os.environ.get("JIEFEN_ROLLUP_SECONDS", "60")))
+    retry.start(float(os.environ.get("JIEFEN_NOTIFY_RETRY_INTERVAL", "30")))
+    scheduler.start(float(os.environ.get("JIEFEN_REPORTS_SECONDS", "300")))
     manage("db_worker", *argv)
     return 0
 

@@ -286,6 +286,21 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
 
+# Notifications (docs/notifications.md): email through Django's backends (the console in the
+# demo and in development), SMS through a backend class (the console backend logs and keeps an
+# outbox; a provider adapter subclasses jiefen.notify.sms.BaseBackend).
+EMAIL_BACKEND = os.environ.get(
+    "JIEFEN_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG or DEMO else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("JIEFEN_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("JIEFEN_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("JIEFEN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("JIEFEN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("JIEFEN_EMAIL_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("JIEFEN_EMAIL_FROM", "jiefen@localhost")
+JIEFEN_SMS_BACKEND = os.environ.get("JIEFEN_SMS_BACKEND", "jiefen.notify.sms.ConsoleBackend")
+JIEFEN_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("JIEFEN_NOTIFY_MAX_ATTEMPTS", "6"))
+
 # Per-address limits on the public forms and the login POST: URL name -> (requests, seconds).
 # More in the window gets HTTP 429 and a page saying when to try again.
 JIEFEN_RATE_LIMITS = {

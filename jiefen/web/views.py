@@ -127,7 +127,8 @@ def track(request):
             _remember(request, case)
             return redirect("track_case", code=case.tracking_code)
         error = _("查询码或手机号不正确，请核对后重试（查询码在提交成功页面和短信中）。")
-    return render(request, "web/track.html", {"error": error, "code": request.POST.get("code", "")}, status=400 if error else 200)
+    code = request.POST.get("code") or request.GET.get("code", "")  # the SMS link carries the code
+    return render(request, "web/track.html", {"error": error, "code": code[:20]}, status=400 if error else 200)
 
 
 def _tracked_case(request, code) -> Case | None:

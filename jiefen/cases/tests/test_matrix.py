@@ -80,6 +80,8 @@ RULES: dict[str, tuple[str, str]] = {
     "knowledge:act": ("object", "submit/publish/return/withdraw a typical case"),
     "knowledge:public_detail": ("object", "a published typical case, public"),
     "mediators:photo": ("object", "a mediator's photo: public, or in the user's directory; no case"),
+    "reports:detail": ("object", "a stability report (稳定专报)"),
+    "reports:download": ("object", "a stability report's PDF/Excel file"),
     "mediators:answer": ("object", "accept/decline a mediator order: the ordered mediator, or the center desk"),
 }
 OBJECT_PARAMS = {"pk": ABSENT, "decision": "accept", "action": "accept", "fmt": "json",
