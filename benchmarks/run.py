@@ -145,7 +145,7 @@ def _ratio(value: float | None) -> str:
 
 
 DB_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
-BENCHMARKS = ("demo", "transitions", "worklist", "tick", "intake", "judgement", "analytics")
+BENCHMARKS = ("demo", "transitions", "worklist", "tick", "intake", "judgement", "analytics", "online")
 
 
 def rows_for(kind: str, r: dict) -> list[tuple]:
@@ -188,6 +188,17 @@ def rows_for(kind: str, r: dict) -> list[tuple]:
             (name, db, "intake p99 ms", i["p99_ms"], "bare p99 ms", b["p99_ms"], i["p99_ms"] / b["p99_ms"]),
             *([(name, db, "server CPU ms per case", i["server_cpu_ms"], "server CPU ms per bare insert",
                 b["server_cpu_ms"], i["server_cpu_ms"] / b["server_cpu_ms"])] if "server_cpu_ms" in i else []),
+        ]
+    if kind == "online":
+        name = (f"Online rooms polled, {r['rooms']:,} rooms, {r['connections']} connections, "
+                f"{r['web_workers']} sync workers")
+        p, h = r["poll"], r["healthz"]
+        return [
+            (name, db, "GET …/poll/?after= polls/s", p["rate"], "/healthz /s", h["rate"], p["rate"] / h["rate"]),
+            (name, db, "poll p50 ms", p["p50_ms"], "/healthz p50 ms", h["p50_ms"], p["p50_ms"] / h["p50_ms"]),
+            (name, db, "poll p99 ms", p["p99_ms"], "/healthz p99 ms", h["p99_ms"], p["p99_ms"] / h["p99_ms"]),
+            (name, db, "server CPU ms per poll", p["server_cpu_ms"], "server CPU ms per /healthz",
+             h["server_cpu_ms"], p["server_cpu_ms"] / h["server_cpu_ms"]),
         ]
     if kind == "classify":
         name = f"Classifier, {r['items']} items, trained on {r['train_texts']:,} texts"
@@ -369,6 +380,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--analytics-cases", type=int, default=100_000,
                         help="analytics: demo cases behind the dashboard (100,000; the issue asks for 10,000,000)")
     parser.add_argument("--intake-seconds", type=float, default=60, help="intake: seconds of load per endpoint (60)")
+    parser.add_argument("--online-rooms", type=int, default=2000, help="online: rooms polled (2,000)")
+    parser.add_argument("--online-seconds", type=float, default=30, help="online: seconds of load per endpoint (30)")
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the results (benchmarks/RESULTS.md)")
     args = parser.parse_args(argv)
@@ -437,6 +450,12 @@ def main(argv: list[str] | None = None) -> int:
                     f"intake under load, {args.intake_seconds:.0f} s")
         on_postgres("analytics", ["--cases", str(args.analytics_cases)],
                     f"dashboard figures, {args.analytics_cases:,} cases")
+        if "online" in only:
+            if pg:
+                job("online", "online_poll", ["--rooms", str(args.online_rooms), "--seconds", str(args.online_seconds)],
+                    "postgresql", f"online rooms polled, {args.online_rooms:,} rooms, PostgreSQL")
+            else:
+                notes.append("The online benchmark runs on PostgreSQL only.")
         if "judgement" in only:
             job("classify", "judgement_classify", [], "sqlite", "classifier: throughput, training, macro-F1")
             job("threats", "judgement_threats", [], "sqlite", "threat signals: recall, false alarms, speed")

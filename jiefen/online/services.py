@@ -317,7 +317,9 @@ def cookie_value(participant: Participant) -> str:
     return f"{participant.pk}:{participant.session_key}"
 
 
-def party_from_cookie(request, room_id: int) -> Participant | None:
+def party_from_cookie(request, room_id: int, *, light: bool = False) -> Participant | None:
+    """The party whose verified invitation's cookie this request carries for this room;
+    `light`: only what a poll needs (the poll is the request every open page repeats)."""
     value = request.get_signed_cookie(cookie_name(room_id), default=None, salt=COOKIE_SALT,
                                       max_age=COOKIE_DAYS * 86400)
     if not value or ":" not in value:
@@ -325,8 +327,12 @@ def party_from_cookie(request, room_id: int) -> Participant | None:
     pk, key = value.split(":", 1)
     if not pk.isdigit():
         return None
-    participant = Participant.objects.select_related("room", "party").filter(
-        pk=int(pk), room_id=room_id, party__isnull=False).first()
+    people = Participant.objects.filter(pk=int(pk), room_id=room_id, party__isnull=False)
+    if light:
+        people = people.only("id", "room_id", "party_id", "session_key", "seen_upto")
+    else:
+        people = people.select_related("room", "party")
+    participant = people.first()
     if participant is None or not participant.session_key or not constant_time_compare(participant.session_key, key):
         return None
     return participant
@@ -339,10 +345,10 @@ def _notice(room: Room, text: str, kind: str = Message.Kind.NOTICE) -> Message:
     return Message.objects.create(room=room, sender_label=_("系统"), kind=kind, text=text)
 
 
-def visible_messages(room: Room, viewer: Viewer) -> QuerySet[Message]:
+def visible_messages(room: Room | int, viewer: Viewer) -> QuerySet[Message]:
     """The messages this viewer may see: a party sees what went to everyone and their own
     private exchange with the mediator, never another party's."""
-    qs = Message.objects.filter(room=room)
+    qs = Message.objects.filter(room_id=getattr(room, "pk", room))
     if viewer.is_party:
         qs = qs.filter(Q(private_with__isnull=True) | Q(private_with=viewer.participant))
     return qs
@@ -396,8 +402,11 @@ def mark_seen(participant: Participant | None, upto: int, now=None) -> None:
     participant.seen_upto, participant.seen_at = upto, now
 
 
-def poll(room: Room, viewer: Viewer, after: int, limit: int = 100) -> list[Message]:
-    messages = list(visible_messages(room, viewer).filter(id__gt=after).order_by("id")[:limit])
+def poll(room: Room | int, viewer: Viewer, after: int, limit: int = 100) -> list[Message]:
+    qs = visible_messages(room, viewer).filter(id__gt=after).order_by("id")
+    if viewer.is_staff:
+        qs = qs.select_related("private_with")  # staff see with whom a private word was
+    messages = list(qs[:limit])
     if messages:
         mark_seen(viewer.participant, messages[-1].pk)
     return messages
