@@ -98,8 +98,10 @@ def new(request):
 def order_detail(request, pk: int, error: str = "", status: int = 200):
     order = _order_for(request, pk)
     user = request.user
+    entries = list(services.entries_of(order))
     return render(request, "points/order.html", {
-        "order": order, "steps": services.steps_of(order), "entries": services.entries_of(order),
+        "order": order, "steps": services.steps_of(order), "entries": entries,
+        "total": sum(e.amount for e in entries),
         "error": error,
         "may_take": order.status == OrderStatus.OPEN and not order.expired and bool(
             services.taker_departments(user, order)),

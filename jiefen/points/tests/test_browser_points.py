@@ -91,3 +91,27 @@ def test_community_orders_department_takes_completes_and_earns_points(new_contex
     with leader.expect_download() as download:
         leader.click("[data-testid=points-export]")
     assert download.value.suggested_filename.endswith(".xlsx")
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
+def test_a_grid_worker_posts_for_the_community_on_a_phone(new_context, live_server, live_world, screenshot):
+    w = live_world
+    enable(w)
+    page = new_context(**PHONE).new_page()
+    sign_in(page, live_server.url, "grid_worker")
+    page.click("[data-testid=points-nav]")
+    page.click("[data-testid=points-new]")
+    assert "东关1社区" in page.inner_text("form[data-testid=points-form]")
+    page.fill("#id_title", "楼道堆放杂物需清理")
+    page.fill("#id_description", "3号楼各单元楼道堆放纸箱和旧家具，存在消防隐患。")
+    page.select_option("#id_category", label="物业服务")
+    page.fill("#id_place", "3号楼")
+    page.fill("#id_deadline", (timezone.localdate() + dt.timedelta(days=2)).isoformat())
+    page.click("form[data-testid=points-form] button[type=submit]")
+    page.wait_for_selector("text=已发布")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, width  # nothing runs off the side of the phone
+    screenshot(page, "points-06-grid-worker-phone")
+    assert Order.objects.get().community == w.communities[0]

@@ -72,7 +72,8 @@ def test_post_take_complete_confirm_gives_points_by_the_rules(client, world):
     assert set(PointsEntry.objects.values_list("department", flat=True)) == {world.hr.pk}
     assert Notification.objects.filter(user=world["hr_handler"], text__contains="得 +18 分").exists()
     page = client.get(reverse("points:order", args=[order.pk])).content.decode()
-    assert "+18" not in page and "+10" in page and "好评（5 星）" in page
+    assert "+10" in page and "好评（5 星）" in page
+    assert '<th class="num" data-testid="points-total">+18</th>' in page
 
 
 def test_an_average_rating_gives_no_bonus_and_entries_are_never_changed(world):
