@@ -13,3 +13,4 @@ class Config(AppConfig):
         from .services import EVENT_LABELS
 
         add_event_labels(EVENT_LABELS)
+        # "online_overdue" is a notice of the kind 回访跟进 (follow_up), named in notify.kinds

@@ -311,7 +311,18 @@ def _staff_application(request, pk: int) -> JudicialApplication:
 @login_required
 @require_GET
 def judicial_pdf(request, pk: int):
+    """The application carries the parties' full phone and ID numbers (it goes to the court):
+    only for staff who may unmask them, and each is logged as an unmasked view."""
+    from jiefen.cases.privacy import may_unmask, reveal
+
     app = _staff_application(request, pk)
+    case = app.agreement.case
+    if not may_unmask(request.user, case):
+        return _refuse(request, OnlineError(_("司法确认申请书含当事人完整的联系方式和身份证号，只有承办该案件的工作人员可以下载。"), 403))
+    for party in case.parties.all():
+        for field in ("phone", "id_number"):
+            if getattr(party, field):
+                reveal(request.user, case, party, field, _("制作司法确认申请书"))
     response = HttpResponse(pdf.judicial_pdf(app), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="judicial-{app.agreement.case.tracking_code}.pdf"'
     return response

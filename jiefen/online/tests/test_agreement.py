@@ -178,6 +178,13 @@ def test_judicial_confirmation_makes_the_application_and_records_the_answer(worl
     os.makedirs(ARTIFACTS, exist_ok=True)
     image.save(os.path.join(ARTIFACTS, "judicial.png"))
     assert complainant.get(reverse("online:judicial_pdf", args=[app.pk])).status_code == 302  # login page
+    from jiefen.cases.models import PersonalDataView
+
+    assert PersonalDataView.objects.filter(case=agreement.case, viewer=world["street_mediator"], field="phone").count() == 2
+    supervisor = Client()
+    supervisor.force_login(world["supervisor"])  # sees the case, may not unmask its parties
+    refused = supervisor.get(reverse("online:judicial_pdf", args=[app.pk]))
+    assert refused.status_code == 403 and "只有承办该案件的工作人员" in refused.content.decode()
 
     early = mediator.post(reverse("online:judicial_record", args=[app.pk]), {"answer": "confirmed", "answered_on": "2026-01-05"})
     assert early.status_code == 409
@@ -190,3 +197,25 @@ def test_judicial_confirmation_makes_the_application_and_records_the_answer(worl
     assert app.answer == "confirmed" and app.sent_at is not None
     assert Event.objects.filter(action="online_judicial_answer", data__answer="confirmed").exists()
     assert "已确认" in mediator.get(reverse("online:room", args=[room.pk])).content.decode()
+
+
+def test_the_items_own_template_words_the_agreement_else_the_default(world):
+    from ..models import AgreementTemplate
+
+    AgreementTemplate.objects.create(item=None, title="人民调解协议书", closing="默认结尾。")
+    AgreementTemplate.objects.create(item=world.property_item, title="物业服务纠纷调解协议书",
+                                     facts="（物业纠纷事实）", closing="本协议一式三份，各方各执一份。")
+    room, mediator, complainant, respondent, agreement = drafted(world, title="")
+    assert agreement.title == "物业服务纠纷调解协议书" and agreement.closing == "本协议一式三份，各方各执一份。"
+    page = mediator.get(reverse("online:room", args=[room.pk])).content.decode()
+    assert 'value="物业服务纠纷调解协议书"' in page
+
+    AgreementTemplate.objects.filter(item=world.property_item).delete()
+    mediator.post(reverse("online:draft", args=[room.pk]), {"facts": "事实", "term_text": ["赔偿"], "term_amount": [""],
+                                                          "term_due": [""]})
+    assert Agreement.objects.get(room=room, version=2).closing == "默认结尾。"
+
+
+def test_the_admin_edits_the_templates(world, admin_client):
+    response = admin_client.get(reverse("admin:online_agreementtemplate_add"))
+    assert response.status_code == 200 and "结尾条款" in response.content.decode()
