@@ -41,7 +41,7 @@ def main() -> None:
     from django.utils import timezone
 
     from jiefen.analytics import services
-    from jiefen.analytics.dashboard import Dashboard, fill
+    from jiefen.analytics.dashboard import Dashboard, _open_sheets, fill
     from jiefen.analytics.models import CaseFact, MonthRollup, Rollup
     from jiefen.cases.models import Case
     from jiefen.regions.models import Level, Region
@@ -81,13 +81,16 @@ def main() -> None:
         cold = uncached(region)
         warm = [uncached(region) for _ in range(args.runs)]
         cached = [timed(lambda r=region: figures(r)) for _ in range(args.runs)]
+        sheets = [timed(lambda r=region: _open_sheets(services.Filter(r.path))) for _ in range(args.runs)]
         connection.close()
         direct_cold = timed(lambda r=region: direct_figures(r, start, end))
         direct = [timed(lambda r=region: direct_figures(r, start, end)) for _ in range(max(3, args.runs // 4))]
-        w, c, d = percentile(warm, 95), percentile(cached, 95), percentile(direct, 95)
+        w, c, d, sh = percentile(warm, 95), percentile(cached, 95), percentile(direct, 95), percentile(sheets, 95)
         log(f"  {name}: rollups cold {cold * 1000:.0f} ms, warm p95 {w * 1000:.0f} ms, cached p95 {c * 1000:.1f} ms;"
-            f" cases table cold {direct_cold * 1000:.0f} ms, warm p95 {d * 1000:.0f} ms")
+            f" (open sheets alone p95 {sh * 1000:.1f} ms); cases table cold {direct_cold * 1000:.0f} ms,"
+            f" warm p95 {d * 1000:.0f} ms")
         result[name] = {"cold_ms": cold * 1000, "warm_p95_ms": w * 1000, "cached_p95_ms": c * 1000,
+                        "sheets_p95_ms": sh * 1000,
                         "direct_cold_ms": direct_cold * 1000, "direct_warm_p95_ms": d * 1000}
     emit(result)
 
