@@ -37,6 +37,7 @@ def test_every_page_for_every_post(world):
                 assert "/accounts/login/" in response["Location"]
         assert client.get(reverse("points:order", args=[999999])).status_code in (302, 404)
         assert client.get(reverse("points:photo", args=[999999])).status_code in (302, 404)
+        assert client.get(f"/points/{'9' * 25}/").status_code in (302, 404)
         if name in ("east_clerk", "street_dispatcher", "grid_worker"):  # not theirs: as if it did not exist
             assert client.get(reverse("points:order", args=[west.pk])).status_code == 404
             for action in ACTIONS:

@@ -58,6 +58,7 @@ def test_only_a_communitys_staff_may_post(client, world):
     ("title", "灯" * 61, "标题不能超过60个字"),
     ("description", "  ", "请填写需求说明"),
     ("category", "999999", "请选择需求类别"),
+    ("category", "9" * 25, "请选择需求类别"),
     ("deadline", "下周", "请填写完成期限"),
     ("deadline", "2020-01-01", "完成期限不能早于今天"),
     ("offered_points", "-3", "悬赏积分应为不小于 0 的整数"),
