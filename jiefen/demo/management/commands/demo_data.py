@@ -11,6 +11,7 @@ from jiefen.demo.district import COUNTY_NAME, build_district, get_district
 from jiefen.mediators.demo import populate as populate_mediators
 from jiefen.mediators.demo import sample_orders
 from jiefen.regions.models import Department, Level, Region
+from jiefen.reports.models import ReportSchedule
 from jiefen.sla.backfill import backfill_clocks
 from jiefen.taxonomy.defaults import load_taxonomy
 from jiefen.taxonomy.models import Item
@@ -58,6 +59,8 @@ class Command(BaseCommand):
         clocks = backfill_clocks(Case.objects.filter(region_path__startswith=district.county.path))
         if clocks:  # open cases written before the generator wrote clocks itself
             self.stdout.write(f"Started {clocks:,} clocks on open cases written without them.")
+        # the worker writes the district's latest daily, weekly and monthly stability reports
+        ReportSchedule.objects.get_or_create(region=district.county, defaults={"daily": True})
         orders = sample_orders(district)
         self.stdout.write(f"Mediator orders: {orders}.")
         visits = self._follow_ups(district)
