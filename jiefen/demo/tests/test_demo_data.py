@@ -13,7 +13,7 @@ from jiefen.accounts.models import Role, User
 from jiefen.cases.models import TERMINAL_STATUSES, Case, Event, MediationSession, Party, Status
 from jiefen.cases.scope import awaiting, visible_cases
 from jiefen.cases.workflow import ACTIONS, PUBLIC_EVENTS, STEPS
-from jiefen.demo.cases import STATUS_MIX, generate_cases
+from jiefen.demo.cases import MIX_BLOCK, STATUS_MIX, generate_cases
 from jiefen.demo.district import DEMO_ACCOUNTS, DEMO_PASSWORD, build_district, get_district
 from jiefen.regions.models import Department, Level, Region
 from jiefen.sla.sheet_models import Clock, ClockKind
@@ -79,7 +79,7 @@ def test_a_year_of_cases_in_every_status_with_timelines_the_machine_allows(distr
 
     by_status = Counter(Case.objects.values_list("status", flat=True))
     assert set(by_status) == set(STATUS_MIX), "every status appears"
-    assert by_status[Status.CLOSED] == 600 * STATUS_MIX[Status.CLOSED] // 100
+    assert by_status[Status.CLOSED] == 600 * STATUS_MIX[Status.CLOSED] // MIX_BLOCK
 
     first, last = (Case.objects.order_by(f).values_list("created_at", flat=True).first() for f in ("created_at", "-created_at"))
     assert NOW - first > dt.timedelta(days=330), "spread over twelve months"
@@ -202,3 +202,13 @@ def test_generated_cases_carry_the_clocks_perform_would_have_left(district):
     assert running.filter(kind=ClockKind.HANDLE).count() == Case.objects.filter(
         status=Status.IN_PROGRESS, handle_due__isnull=False).count()
     assert not Clock.objects.filter(case__status=Status.CLOSED, stopped_at__isnull=True).exists()
+
+
+def test_intake_is_steady_so_this_month_compares_with_last(district):
+    """A leader comparing this month with the last sees an ordinary month, not a flood: the
+    last 30 days received about as many cases as an average 30 days of the year before."""
+    generate_cases(2000, seed=7, district=district, now=NOW)
+    recent = Case.objects.filter(created_at__gte=NOW - dt.timedelta(days=30)).count()
+    earlier = Case.objects.filter(created_at__lt=NOW - dt.timedelta(days=30),
+                                  created_at__gte=NOW - dt.timedelta(days=330)).count() / 10
+    assert 0.5 < recent / earlier < 2.0, (recent, earlier)
