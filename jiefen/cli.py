@@ -60,13 +60,16 @@ def _worker() -> list[str]:
 
 def worker(argv: list[str]) -> int:
     """The task queue (django-tasks' db_worker) with the clock tick, the audit sealer, the
-    indicator rollups' refresher, the notification resender and the report schedule beside it."""
+    indicator rollups' refresher, the notification resender, the report schedule, the community orders' overdue scan and
+    the check of agreements' payments due beside it."""
     import django
 
     django.setup()
     from jiefen.analytics import refresher
     from jiefen.audit import sealer
     from jiefen.notify import retry
+    from jiefen.online import performance
+    from jiefen.points import ticker as points_ticker
     from jiefen.reports import scheduler
     from jiefen.sla import ticker
 
@@ -75,6 +78,8 @@ def worker(argv: list[str]) -> int:
     refresher.start(float(os.environ.get("JIEFEN_ROLLUP_SECONDS", "60")))
     retry.start(float(os.environ.get("JIEFEN_NOTIFY_RETRY_INTERVAL", "30")))
     scheduler.start(float(os.environ.get("JIEFEN_REPORTS_SECONDS", "300")))
+    points_ticker.start(float(os.environ.get("JIEFEN_POINTS_SECONDS", "600")))
+    performance.start(float(os.environ.get("JIEFEN_PERFORMANCE_SECONDS", "3600")))
     manage("db_worker", *argv)
     return 0
 

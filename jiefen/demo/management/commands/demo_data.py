@@ -10,6 +10,7 @@ from jiefen.demo.cases import generate_cases
 from jiefen.demo.district import COUNTY_NAME, build_district, get_district
 from jiefen.mediators.demo import populate as populate_mediators
 from jiefen.mediators.demo import sample_orders
+from jiefen.points.demo import populate as populate_points
 from jiefen.regions.models import Department, Level, Region
 from jiefen.reports.models import ReportSchedule
 from jiefen.sla.backfill import backfill_clocks
@@ -63,6 +64,7 @@ class Command(BaseCommand):
         ReportSchedule.objects.get_or_create(region=district.county, defaults={"daily": True})
         orders = sample_orders(district)
         self.stdout.write(f"Mediator orders: {orders}.")
+        populate_points(district)
         visits = self._follow_ups(district)
         self.stdout.write(f"Scheduled {visits} follow-up visits for the latest closed cases.")
         self._summary(district, time.monotonic() - started)
