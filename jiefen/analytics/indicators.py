@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import HOUR_BUCKETS
@@ -43,10 +44,16 @@ class Indicator:
     unit: str = "count"  # count | rate | hours
 
 
+def _lazy_percent(template, **values):
+    """`template % values`, translated when shown rather than when this module is imported
+    (a lazy string's own % would freeze it in the language of the import)."""
+    return lazy(lambda: str(template) % {k: str(v) for k, v in values.items()}, str)()
+
+
 def _clock(kind: str, label: str) -> Indicator:
     return Indicator(
-        f"on_time_{kind}", _("%(clock)s按时率") % {"clock": label},
-        _("期间内停止的%(clock)s时限中，在期限内停止的比例（按时停止数 ÷ 停止数）。") % {"clock": label},
+        f"on_time_{kind}", _lazy_percent(_("%(clock)s按时率"), clock=label),
+        _lazy_percent(_("期间内停止的%(clock)s时限中，在期限内停止的比例（按时停止数 ÷ 停止数）。"), clock=label),
         lambda s: ratio(s[f"{kind}_met"], s[f"{kind}_stopped"]), "rate")
 
 
