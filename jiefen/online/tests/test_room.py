@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from jiefen.cases.models import Event, PartyRole
+from jiefen.cases.models import Case, Event, PartyRole
 
 from ..models import Message, SeenMark
 from .factories import COMPLAINANT_PHONE, RESPONDENT_PHONE, invite, open_room, party
@@ -146,3 +146,15 @@ def test_opening_a_room_from_the_case_page_and_the_card_shows_the_record(world):
     clerk.force_login(world["clerk"])  # sees the case, does not hold it
     refused = clerk.post(reverse("online:open", args=[case.tracking_code]))
     assert refused.status_code == 403 and "只有承办该案件的调解员" in refused.content.decode()
+
+
+def test_the_mediator_sees_the_residents_wish_for_online_mediation(world):
+    from .factories import mediated_case
+
+    case = mediated_case(world)
+    mediator = Client()
+    mediator.force_login(world["street_mediator"])
+    url = reverse("case_detail", args=[case.tracking_code])
+    assert 'data-testid="online-wish"' not in mediator.get(url).content.decode()
+    Case.objects.filter(pk=case.pk).update(mediation_preference="online")
+    assert "当事人登记时选择了线上调解" in mediator.get(url).content.decode()
