@@ -7,18 +7,20 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jiefen.accounts.models import CENTER_ROLES, Role, User
 from jiefen.regions.models import Department, Region
 
-from . import services
-from .indicators import INDICATORS, PRE_LITIGATION, fmt
+from . import lawsuits, services
+from .indicators import INDICATORS, LAWSUITS, PRE_LITIGATION, fmt
 from .services import Filter
 
-PERIODS = {"this_month": _("本月"), "last_month": _("上月"), "this_year": _("本年"), "custom": _("自定义")}
+PERIODS = {"this_month": gettext_lazy("本月"), "last_month": gettext_lazy("上月"), "this_year": gettext_lazy("本年"),
+           "custom": gettext_lazy("自定义")}
 DASHBOARD_ROLES = CENTER_ROLES - {Role.GRID_WORKER}
 # The counters the children's figures (the first six indicators) read.
 CHILD_FIELDS = ["received", "accepted", "declined", "resolved", "unresolved"]
@@ -105,8 +107,11 @@ class Dashboard:
     by_day: list = field(default_factory=list)
     sheets: list = field(default_factory=list)
     pre_litigation: str = "—"
+    lawsuits: str = "—"
+    lawsuit_months: int | None = None  # months with imported court counts; None: not by region
     roots: list = field(default_factory=list)
     departments: list = field(default_factory=list)
+    mediators: list = field(default_factory=list)
 
 
 def _shift_year(d: dt.date) -> dt.date:
@@ -151,7 +156,8 @@ def build(user, params) -> Dashboard:
             raise ValidationError(_("该调解员不存在。"))
     f = Filter(region.path if region else "", department_id, mediator_id)
     d = Dashboard(region, department, mediator, period, start, end, roots=roots,
-                  departments=list(Department.objects.filter(active=True).order_by("name")[:200]))
+                  departments=list(Department.objects.filter(active=True).order_by("name")[:200]),
+                  mediators=_mediators(roots))
     fill(d, f)
     return d
 
@@ -171,6 +177,9 @@ def fill(d: Dashboard, f: Filter) -> None:
     court = services.sums(Filter(f.region_path, f.department_id, f.mediator_id, channel="court"), start, end,
                           ["resolved", "unresolved"])
     d.pre_litigation = fmt(PRE_LITIGATION, PRE_LITIGATION.compute(court))
+    if f.department_id is None and f.mediator_id is None:  # court counts are kept by region only
+        value, d.lawsuit_months = lawsuits.per_10k(region, start, end)
+        d.lawsuits = fmt(LAWSUITS, value)
     if region is not None:
         children = list(Region.objects.filter(parent=region).order_by("path"))
         shown = INDICATORS[:6]
@@ -187,6 +196,17 @@ def fill(d: Dashboard, f: Filter) -> None:
     d.by_risk = _named(by["risk_grade"], dict(RiskGrade.choices))
     d.by_day = [(day, row["received"]) for day, row in services.sums_by(f, start, end, "day", received).items()]
     d.sheets = _open_sheets(f)
+
+
+def _mediators(roots: list[Region]) -> list:
+    """The mediators whose posts lie within the user's regions, for the mediator filter."""
+    if not roots:
+        return []
+    within = Q()
+    for r in roots:
+        within |= Q(memberships__region__path__startswith=r.path)
+    return list(User.objects.filter(within, memberships__role=Role.MEDIATOR, is_active=True)
+                .distinct().order_by("full_name", "username")[:300])
 
 
 def _category_names() -> dict:

@@ -41,7 +41,7 @@ class Indicator:
     label: str
     definition: str
     compute: Callable[[dict], float | None]
-    unit: str = "count"  # count | rate | hours
+    unit: str = "count"  # count | rate | hours | per10k
 
 
 def _lazy_percent(template, **values):
@@ -91,9 +91,11 @@ PRE_LITIGATION = Indicator(
     _("来源渠道为“法院诉前委派”的案件的调成率：已化解 ÷（已化解 + 未化解），按办结时间。"),
     lambda s: ratio(s["resolved"], s["resolved"] + s["unresolved"]), "rate")
 
-LAWSUITS_NOTE = _(
-    "万人成诉率暂无法计算：导入的法院记录（风险管理·外部记录）不含发生地，无法对应到地区；"
-    "待法院数据带有地区或行政区划代码后再行计算。")
+LAWSUITS = Indicator(
+    "lawsuits_per_10k", _("万人成诉率"),
+    _("期间所涉各月法院受理的诉讼案件数（法院按地区、月份统计，经“jiefen analytics lawsuits”导入）"
+      " ÷ 地区常住人口 × 10000。只按地区统计，不按部门或调解员。"),
+    lambda s: None, "per10k")
 
 
 def fmt(ind: Indicator, value) -> str:
@@ -101,6 +103,6 @@ def fmt(ind: Indicator, value) -> str:
         return "—"
     if ind.unit == "rate":
         return f"{value * 100:.2f}%"
-    if ind.unit == "hours":
-        return f"{value:.1f}"
+    if ind.unit in ("hours", "per10k"):
+        return f"{value:.1f}" if ind.unit == "hours" else f"{value:.2f}"
     return f"{int(value):,}"

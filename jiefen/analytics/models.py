@@ -162,3 +162,23 @@ class Watermark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.last_event_id}"
+
+
+class LawsuitCount(models.Model):
+    """Lawsuits filed at the courts in a region in a month (成诉数), from the courts' own
+    statistics, imported with `jiefen analytics lawsuits FILE`: the numerator of 万人成诉率."""
+
+    region = models.ForeignKey("regions.Region", models.CASCADE, related_name="+", verbose_name=_("地区"))
+    month = models.DateField(_("月份"), help_text=_("该月第一天"))
+    count = models.PositiveIntegerField(_("成诉数"))
+    source = models.CharField(_("来源"), max_length=100, blank=True)
+    imported_at = models.DateTimeField(_("导入时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["-month", "region__path"]
+        verbose_name = _("法院成诉数")
+        verbose_name_plural = _("法院成诉数")
+        constraints = [models.UniqueConstraint(fields=["region", "month"], name="lawsuit_count_once")]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.month:%Y-%m} {self.count}"

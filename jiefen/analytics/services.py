@@ -391,7 +391,7 @@ def _cached(name: str, compute, *parts):
     stamp = _stamp()
     if not stamp:
         return compute()
-    key = "analytics:" + hashlib.sha1(repr((stamp, name, *parts)).encode()).hexdigest()
+    key = "analytics:" + hashlib.sha256(repr((stamp, name, *parts)).encode()).hexdigest()
     got = cache.get(key)
     if got is None:
         got = compute()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from . import charts
 from .dashboard import PERIODS, build, may_see_dashboard
-from .indicators import LAWSUITS_NOTE
+from .indicators import LAWSUITS
 
 
 @login_required
@@ -21,7 +21,7 @@ def dashboard(request):
     except ValidationError as exc:
         return render(request, "analytics/error.html", {"message": " ".join(exc.messages)}, status=400)
     return render(request, "analytics/dashboard.html", {
-        "d": d, "periods": PERIODS, "lawsuits_note": LAWSUITS_NOTE,
+        "d": d, "periods": PERIODS, "lawsuits": LAWSUITS,
         "chart_category": charts.bars(_("按类别（登记数）"), d.by_category) if d.by_category else "",
         "chart_channel": charts.bars(_("按来源渠道（登记数）"), d.by_channel) if d.by_channel else "",
         "chart_trend": charts.trend(_("每日登记数"), d.by_day) if d.by_day else "",

@@ -65,9 +65,30 @@ class Command(BaseCommand):
         orders = sample_orders(district)
         self.stdout.write(f"Mediator orders: {orders}.")
         populate_points(district)
+        self._lawsuits(district, seed)
         visits = self._follow_ups(district)
         self.stdout.write(f"Scheduled {visits} follow-up visits for the latest closed cases.")
         self._summary(district, time.monotonic() - started)
+
+    @staticmethod
+    def _lawsuits(district, seed: int) -> None:
+        """Invented monthly lawsuit counts per street for the past year (about 7 a month per
+        10,000 residents), standing in for the court's statistics so 万人成诉率 has figures."""
+        import datetime as dt
+        import random
+
+        from django.utils import timezone
+
+        from jiefen.analytics.models import LawsuitCount
+
+        rng, month = random.Random(f"lawsuits:{seed}"), timezone.localdate().replace(day=1)
+        rows = []
+        for _ in range(13):
+            for street in district.streets:
+                count = round(street.population * 7 / 10_000 * rng.uniform(0.6, 1.4))
+                rows.append(LawsuitCount(region=street, month=month, count=count, source="演示数据"))
+            month = (month - dt.timedelta(days=1)).replace(day=1)
+        LawsuitCount.objects.bulk_create(rows, ignore_conflicts=True)
 
     def _follow_ups(self, district, latest: int = 300) -> int:
         """The latest closed cases owe their follow-up visit (回访), as closing would have
