@@ -71,3 +71,57 @@ def median(values: list[float]) -> float:
 
 def emit(result: dict) -> None:
     print(RESULT_MARK + json.dumps(result, ensure_ascii=False), flush=True)
+
+
+async def http_load(port: int, requests: list[bytes], seconds: float, connections: int) -> dict:
+    """Closed loop over keep-alive HTTP/1.1 connections to 127.0.0.1:port: each connection
+    sends its next raw request (taken in turn from `requests`) when the last answer has come;
+    every latency is kept. Returns requests, ok (2xx), errors, statuses, rate (ok/s), p50/p99."""
+    import asyncio
+
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    deadline = time.monotonic() + seconds
+
+    async def one(i: int) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        n = i
+        try:
+            while time.monotonic() < deadline:
+                request = requests[n % len(requests)]
+                n += connections
+                started = time.perf_counter()
+                writer.write(request)
+                status_line = await reader.readline()
+                if not status_line:  # the server closed the connection: open another
+                    writer.close()
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                    statuses[0] = statuses.get(0, 0) + 1
+                    continue
+                length, close = 0, False
+                while (line := await reader.readline()) not in (b"\r\n", b""):
+                    name, _, value = line.decode("latin-1").partition(":")
+                    if name.lower() == "content-length":
+                        length = int(value)
+                    elif name.lower() == "connection" and value.strip().lower() == "close":
+                        close = True
+                await reader.readexactly(length)
+                latencies.append(time.perf_counter() - started)
+                status = int(status_line.split()[1])
+                statuses[status] = statuses.get(status, 0) + 1
+                if close:
+                    writer.close()
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        finally:
+            writer.close()
+
+    started = time.monotonic()
+    await asyncio.gather(*(one(i) for i in range(connections)))
+    elapsed = time.monotonic() - started
+    ok = sum(count for status, count in statuses.items() if 200 <= status < 300)
+    return {
+        "requests": len(latencies), "ok": ok, "errors": len(latencies) - ok + statuses.get(0, 0),
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+        "rate": ok / elapsed, "p50_ms": percentile(latencies, 50) * 1000 if latencies else 0.0,
+        "p99_ms": percentile(latencies, 99) * 1000 if latencies else 0.0,
+    }

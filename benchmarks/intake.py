@@ -27,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.common import emit, fresh_database, log, percentile, setup_django, vendor
+from benchmarks.common import emit, fresh_database, http_load, log, setup_django, vendor
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -172,57 +172,14 @@ def wait_ready(port: int) -> None:
     raise RuntimeError("gunicorn did not start")
 
 
-async def load(port: int, path: str, headers: dict, bodies: list[bytes], seconds: float, connections: int) -> dict:
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    deadline = time.monotonic() + seconds
+def posts(path: str, headers: dict, bodies: list[bytes]) -> list[bytes]:
     head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    return [(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}Content-Length: {len(body)}\r\n\r\n").encode() + body
+            for body in bodies]
 
-    async def one(i: int) -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        n = i
-        try:
-            while time.monotonic() < deadline:
-                body = bodies[n % len(bodies)]
-                n += connections
-                request = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}"
-                           f"Content-Length: {len(body)}\r\n\r\n").encode() + body
-                started = time.perf_counter()
-                writer.write(request)
-                status_line = await reader.readline()
-                if not status_line:  # the server closed the connection: open another
-                    writer.close()
-                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-                    statuses[0] = statuses.get(0, 0) + 1
-                    continue
-                length, close = 0, False
-                while (line := await reader.readline()) not in (b"\r\n", b""):
-                    name, _, value = line.decode("latin-1").partition(":")
-                    if name.lower() == "content-length":
-                        length = int(value)
-                    elif name.lower() == "connection" and value.strip().lower() == "close":
-                        close = True
-                await reader.readexactly(length)
-                latencies.append(time.perf_counter() - started)
-                status = int(status_line.split()[1])
-                statuses[status] = statuses.get(status, 0) + 1
-                if close:
-                    writer.close()
-                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        finally:
-            writer.close()
 
-    started = time.monotonic()
-    await asyncio.gather(*(one(i) for i in range(connections)))
-    elapsed = time.monotonic() - started
-    ok = sum(count for status, count in statuses.items() if 200 <= status < 300)
-    return {
-        "requests": len(latencies), "ok": ok, "errors": len(latencies) - ok + statuses.get(0, 0),
-        "statuses": {str(k): v for k, v in sorted(statuses.items())},
-        "rate": ok / elapsed, "p50_ms": percentile(latencies, 50) * 1000 if latencies else 0.0,
-        "p99_ms": percentile(latencies, 99) * 1000 if latencies else 0.0,
-    }
-
+async def load(port: int, path: str, headers: dict, bodies: list[bytes], seconds: float, connections: int) -> dict:
+    return await http_load(port, posts(path, headers, bodies), seconds, connections)
 
 if __name__ == "__main__":
     main()

@@ -20,9 +20,8 @@ import asyncio
 import os
 import random
 import signal
-import time
 
-from benchmarks.common import emit, fresh_database, log, percentile, setup_django, vendor
+from benchmarks.common import emit, fresh_database, http_load, log, setup_django, vendor
 
 SECRET = "intake-benchmark-not-secret-" + "x" * 40  # the server's (benchmarks.intake.start_gunicorn)
 
@@ -132,58 +131,10 @@ def _last_ids() -> dict[int, int]:
 
 
 async def load(port: int, requests: list[tuple[str, str]], seconds: float, connections: int) -> dict:
-    """Closed loop over keep-alive connections: each sends its next GET when the last answer
-    came; every latency is kept."""
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    deadline = time.monotonic() + seconds
-
-    async def one(i: int) -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        n = i
-        try:
-            while time.monotonic() < deadline:
-                path, cookie = requests[n % len(requests)]
-                n += connections
-                head = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Requested-With: fetch\r\n"
-                if cookie:
-                    head += f"Cookie: {cookie}\r\n"
-                started = time.perf_counter()
-                writer.write((head + "\r\n").encode())
-                status_line = await reader.readline()
-                if not status_line:
-                    writer.close()
-                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-                    statuses[0] = statuses.get(0, 0) + 1
-                    continue
-                length, close = 0, False
-                while (line := await reader.readline()) not in (b"\r\n", b""):
-                    name, _, value = line.decode("latin-1").partition(":")
-                    if name.lower() == "content-length":
-                        length = int(value)
-                    elif name.lower() == "connection" and value.strip().lower() == "close":
-                        close = True
-                await reader.readexactly(length)
-                latencies.append(time.perf_counter() - started)
-                status = int(status_line.split()[1])
-                statuses[status] = statuses.get(status, 0) + 1
-                if close:
-                    writer.close()
-                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        finally:
-            writer.close()
-
-    started = time.monotonic()
-    await asyncio.gather(*(one(i) for i in range(connections)))
-    elapsed = time.monotonic() - started
-    ok = sum(count for status, count in statuses.items() if 200 <= status < 300)
-    return {
-        "requests": len(latencies), "ok": ok, "errors": len(latencies) - ok + statuses.get(0, 0),
-        "statuses": {str(k): v for k, v in sorted(statuses.items())},
-        "rate": ok / elapsed, "p50_ms": percentile(latencies, 50) * 1000 if latencies else 0.0,
-        "p99_ms": percentile(latencies, 99) * 1000 if latencies else 0.0,
-    }
-
+    """GETs of (path, cookie) in a closed loop (benchmarks.common.http_load)."""
+    raw = [(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Requested-With: fetch\r\n"
+            + (f"Cookie: {cookie}\r\n" if cookie else "") + "\r\n").encode() for path, cookie in requests]
+    return await http_load(port, raw, seconds, connections)
 
 if __name__ == "__main__":
     main()

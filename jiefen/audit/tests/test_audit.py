@@ -5,7 +5,6 @@ reported by `jiefen audit verify` with a non-zero exit status."""
 from __future__ import annotations
 
 import io
-import threading
 
 import pytest
 from django.core.management import call_command
@@ -17,6 +16,7 @@ from jiefen.audit.services import seal
 from jiefen.cases.models import Event, PersonalDataView, Status
 from jiefen.cases.privacy import reveal
 from jiefen.testing.factories import PASSWORD, advance, build_world, staff, submit
+from jiefen.testing.race import at_once
 
 
 def run_verify(*args) -> tuple[int, str, str]:
@@ -208,24 +208,9 @@ def test_two_concurrent_sealers_make_one_chain():
     for _ in range(4):
         advance(world, submit(world), Status.SIGNED)
     staff(Role.CLERK, region=world.county)
-    results, errors = [], []
-    barrier = threading.Barrier(2)
-
-    def work():
-        try:
-            barrier.wait()
-            results.append(seal())
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    outcomes = at_once(seal, seal)
+    assert [o.error for o in outcomes] == [None, None]
+    results = [o.result for o in outcomes]
     total = Event.objects.count() + AccessChange.objects.count()
     assert sorted(results) == [0, total]
     assert list(AuditLink.objects.values_list("seq", flat=True)) == list(range(1, total + 1))

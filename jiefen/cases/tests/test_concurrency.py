@@ -1,15 +1,15 @@
 """Two people act on the same case at the same moment: exactly one wins, the other gets a
 clear conflict, and nothing is half-written."""
 
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from jiefen.accounts.models import Membership, Role
 from jiefen.cases.models import Case, Event, Status
 from jiefen.cases.services import Conflict, perform
 from jiefen.testing.factories import advance, build_world, staff, submit
+from jiefen.testing.race import at_once
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row-level locking between sessions is a PostgreSQL test"
@@ -23,27 +23,15 @@ def test_two_simultaneous_sign_ins_exactly_one_wins(round_):
     colleague = staff(Role.HANDLER, department=world.hr)
     case = advance(world, submit(world), Status.DISPATCHED)
     version = case.version
-    barrier = threading.Barrier(2)
-    results: dict[str, str] = {}
-
     def sign(user):
-        try:
-            mine = Case.objects.get(pk=case.pk)
-            barrier.wait()
-            perform(mine, "sign", user, expected_version=version)
-            results[user.username] = "won"
-        except Conflict as exc:
-            results[user.username] = exc.message
-        finally:
-            connections.close_all()
+        mine = Case.objects.get(pk=case.pk)  # each opened the case at this version
+        return lambda: perform(mine, "sign", user, expected_version=version)
 
-    threads = [threading.Thread(target=sign, args=(u,)) for u in (world["hr_handler"], colleague)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert sorted(r == "won" for r in results.values()) == [False, True], results
-    loser = next(r for r in results.values() if r != "won")
+    outcomes = at_once(sign(world["hr_handler"]), sign(colleague))
+    assert all(o.error is None or isinstance(o.error, Conflict) for o in outcomes), outcomes
+    results = ["won" if o.error is None else o.error.message for o in outcomes]
+    assert sorted(r == "won" for r in results) == [False, True], results
+    loser = next(r for r in results if r != "won")
     assert "刚刚已被他人处理" in loser
     case.refresh_from_db()
     assert case.status == Status.SIGNED and case.version == version + 1

@@ -1,16 +1,15 @@
 """Two orders at the same moment for the last slot of a mediator, or for the same case: exactly
 one is placed, the other is refused with a message, and nothing is half-written."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from jiefen.cases.models import Case, Event
 from jiefen.cases.workflow import Resident
 from jiefen.mediators.models import MediatorOrder
 from jiefen.mediators.services import MediatorError, place_order
 from jiefen.testing.factories import build_world, submit
+from jiefen.testing.race import at_once
 
 from .factories import roster
 
@@ -20,24 +19,12 @@ pytestmark = pytest.mark.skipif(
 
 
 def race(calls) -> list[str]:
-    barrier = threading.Barrier(len(calls))
-    results: list[str] = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-            results.append("placed")
-        except MediatorError as exc:
-            results.append(exc.message)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    """"placed", or the refusal's message, for each order placed at the same moment."""
+    results = []
+    for outcome in at_once(*calls):
+        if outcome.error is not None and not isinstance(outcome.error, MediatorError):
+            raise outcome.error
+        results.append(outcome.error.message if outcome.error else "placed")
     return results
 
 

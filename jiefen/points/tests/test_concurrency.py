@@ -1,15 +1,14 @@
 """Two departments take the same order at the same moment: one wins, the other is told the
 order is gone, and exactly one step and one notice to the community are written."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from jiefen.notify.models import Notification
 from jiefen.points.models import Order, OrderStatus, OrderStep
 from jiefen.points.services import PointsError, take
 from jiefen.testing.factories import build_world
+from jiefen.testing.race import at_once
 
 from .factories import enable, posted
 
@@ -19,24 +18,12 @@ pytestmark = pytest.mark.skipif(
 
 
 def race(calls) -> list[str]:
-    barrier = threading.Barrier(len(calls))
-    results: list[str] = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-            results.append("taken")
-        except PointsError as exc:
-            results.append(f"{exc.http_status} {exc.message}")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    """"taken", or the refusal's status and message, for each take at the same moment."""
+    results = []
+    for outcome in at_once(*calls):
+        if outcome.error is not None and not isinstance(outcome.error, PointsError):
+            raise outcome.error
+        results.append(f"{outcome.error.http_status} {outcome.error.message}" if outcome.error else "taken")
     return results
 
 
@@ -73,21 +60,8 @@ def test_two_workers_scanning_at_once_penalise_an_overdue_order_once():
     order = posted(world, deadline=timezone.localdate().isoformat())
     take(order, world["hr_handler"])
     later = timezone.localdate() + dt.timedelta(days=2)
-    counts: list[int] = []
-    barrier = threading.Barrier(2)
-
-    def scan():
-        try:
-            barrier.wait()
-            counts.append(penalise_overdue(later))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=scan) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert sorted(counts) == [0, 1]
+    outcomes = at_once(lambda: penalise_overdue(later), lambda: penalise_overdue(later))
+    assert [o.error for o in outcomes] == [None, None]
+    assert sorted(o.result for o in outcomes) == [0, 1]
     assert PointsEntry.objects.filter(order=order).count() == 1
     assert OrderStep.objects.filter(order=order, action="overdue").count() == 1
