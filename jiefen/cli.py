@@ -36,7 +36,7 @@ ALIASES = {
     "load-defaults": "load_defaults", "demo-data": "demo_data", "load-ladder": "load_ladder",
     "import": "import_cases", "qr-posters": "qr_posters",
 }
-DEMO_CASES = 3000
+DEMO_CASES = 6000
 
 
 def manage(*args: str) -> None:
