@@ -41,7 +41,7 @@ class Indicator:
     label: str
     definition: str
     compute: Callable[[dict], float | None]
-    unit: str = "count"  # count | rate | hours | per10k
+    unit: str = "count"  # count | rate | hours | per10k | score
 
 
 def _lazy_percent(template, **values):
@@ -103,6 +103,6 @@ def fmt(ind: Indicator, value) -> str:
         return "—"
     if ind.unit == "rate":
         return f"{value * 100:.2f}%"
-    if ind.unit in ("hours", "per10k"):
+    if ind.unit in ("hours", "per10k", "score"):
         return f"{value:.1f}" if ind.unit == "hours" else f"{value:.2f}"
     return f"{int(value):,}"

@@ -19,6 +19,9 @@ WEIGHTS = [
     ("reopen_rate", 10, Direction.LOWER, 20, 0),
 ]
 
+# the mediator scheme also weighs the residents' ratings of ordered mediators (1–5)
+MEDIATOR_WEIGHTS = [*WEIGHTS, ("mediator_rating", 10, Direction.HIGHER, 3, 5)]
+
 SCHEMES = [
     {"name": "职能部门考评", "kind": SubjectKind.DEPARTMENT, "min_cases": 5},
     {"name": "街道综治中心考评", "kind": SubjectKind.CENTER, "region_level": Level.STREET, "min_cases": 5},
@@ -37,5 +40,6 @@ def load_defaults() -> str:
         added += 1
         Weight.objects.bulk_create([
             Weight(scheme=scheme, indicator=key, weight=w, direction=d, floor=f, target=t, order=i)
-            for i, (key, w, d, f, t) in enumerate(WEIGHTS)])
+            for i, (key, w, d, f, t) in enumerate(
+                MEDIATOR_WEIGHTS if scheme.kind == SubjectKind.MEDIATOR else WEIGHTS)])
     return f"{added} assessment schemes added."

@@ -11,8 +11,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jiefen.analytics.indicators import BY_KEY, INDICATORS
 from jiefen.regions.models import Level
+
+from .indicators import ALL, BY_KEY
 
 
 class SubjectKind(models.TextChoices):
@@ -32,7 +33,7 @@ class Mapping(models.TextChoices):
 
 
 def indicator_choices() -> list[tuple[str, str]]:
-    return [(i.key, i.label) for i in INDICATORS]
+    return [(i.key, i.label) for i in ALL]
 
 
 class Scheme(models.Model):

@@ -19,10 +19,11 @@ from django.utils.translation import gettext_lazy
 from jiefen.accounts.models import Role, User
 from jiefen.analytics import services as analytics
 from jiefen.analytics.dashboard import period_dates
-from jiefen.analytics.indicators import BY_KEY, fmt
+from jiefen.analytics.indicators import fmt
 from jiefen.analytics.services import Filter
 from jiefen.regions.models import PATH_STEP, Department, Region
 
+from .indicators import BY_KEY
 from .models import Scheme, SubjectKind, Weight
 
 PERIODS = {
@@ -168,7 +169,27 @@ def subjects(scheme: Scheme, roots: list[Region], departments: list[int],
                 _add(out[mediator_id].sums, row)
         for user in User.objects.filter(pk__in=out.keys()):
             out[user.pk].name = str(user)
+        _add_ratings(out, roots, start, end)
     return sorted(out.values(), key=lambda s: s.name)
+
+
+def _add_ratings(out: dict, roots: list[Region], start: dt.date, end: dt.date) -> None:
+    """The residents' ratings of each mediator's orders (点单) on cases within the scope, rated
+    in the period, as the counters rating_sum and rating_count."""
+    from django.db.models import Count, Q, Sum
+
+    from jiefen.mediators.models import MediatorOrder
+
+    within = Q()
+    for root in roots:
+        within |= Q(case__region_path__startswith=root.path)
+    rated = (MediatorOrder.objects.filter(within, rating__isnull=False, mediator__user_id__in=out.keys(),
+                                          rated_at__date__gte=start, rated_at__date__lte=end)
+             .values("mediator__user_id").annotate(n=Count("id"), total=Sum("rating")))
+    for row in rated:
+        sums = out[row["mediator__user_id"]].sums
+        sums["rating_sum"] += row["total"]
+        sums["rating_count"] += row["n"]
 
 
 def score(scheme: Scheme, weights: list[Weight], found: list[Subject]) -> list[Row]:

@@ -1,5 +1,7 @@
 """The scorecard on a hand-computed set of cases: values, points, totals, ranks, lights."""
 
+import datetime as dt
+
 import pytest
 
 from jiefen.assessment.models import Scheme, SubjectKind, Weight
@@ -114,3 +116,26 @@ def test_default_schemes_score_the_same_cases(client, march):
     assert round(points["success_rate"], 2) == 42.86
     assert round(points["satisfaction"], 2) == 16.67
     assert points["reopen_rate"] == 100.0
+
+
+def test_residents_ratings_of_ordered_mediators_count_in_the_mediator_scheme(client, march):
+    """点单 ratings (1–5) given in the period flow into the mediator's scorecard: the average,
+    scored between floor 3 and target 5; a rating outside the period does not count."""
+    from jiefen.cases.models import Case
+    from jiefen.mediators.models import MediatorOrder, OrderStatus
+    from jiefen.mediators.tests.factories import MediatorFactory
+
+    s = scheme(SubjectKind.MEDIATOR)
+    Weight.objects.create(scheme=s, indicator="mediator_rating", weight=20, floor=3, target=5, order=4)
+    profile = MediatorFactory(name="人社调解员", user=march["hr_handler"], region=march.county)
+    cases = list(Case.objects.filter(department=march.hr).order_by("pk"))
+    for case, rating, day in zip(cases, [5, 4, 1], [10, 20, 1], strict=False):
+        month = 3 if day != 1 else 4  # the last one is rated in April
+        MediatorOrder.objects.create(case=case, mediator=profile, status=OrderStatus.DONE, rating=rating,
+                                     rated_at=dt.datetime(2026, month, day, 10, tzinfo=dt.UTC))
+    got = {r.subject.key: r for r in rows(client, march["leader"], scheme=s.pk)}
+    hr = {c.weight.indicator: c for c in got[march["hr_handler"].pk].cells}
+    assert hr["mediator_rating"].text == "4.50"  # (5 + 4) / 2
+    assert round(hr["mediator_rating"].points, 2) == 75.0  # (4.5 - 3) / (5 - 3)
+    housing = {c.weight.indicator: c for c in got[march["housing_handler"].pk].cells}
+    assert housing["mediator_rating"].points is None  # no ratings: left out of the total
