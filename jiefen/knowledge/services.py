@@ -312,12 +312,22 @@ def withdraw(typical: TypicalCase, user, reason: str) -> TypicalCase:
 
 
 def mediators_for(typical: TypicalCase) -> list:
-    """Mediators whose post covers the typical case's region: held in its subtree or above it."""
+    """Mediators whose post covers the typical case's region (held in its subtree or above it)
+    and whose categories include the case's: a mediator with a directory profile
+    (jiefen.mediators) that lists specialties is told only of cases in those categories; one
+    without a profile or without specialties is told of every case in the region."""
+    from jiefen.mediators.models import Mediator
+
     path = typical.region_path
     ancestors = [path[:i] for i in range(PATH_STEP, len(path), PATH_STEP)]
     members = Membership.objects.filter(role=Role.MEDIATOR, user__is_active=True).filter(
         Q(region__path__startswith=path) | Q(region__path__in=ancestors)).select_related("user")
-    return list({m.user_id: m.user for m in members}.values())
+    users = {m.user_id: m.user for m in members}
+    specialised = set(Mediator.objects.filter(user_id__in=users, specialties__isnull=False)
+                      .values_list("user_id", flat=True))
+    elsewhere = specialised - set(Mediator.objects.filter(
+        user_id__in=specialised, specialties=typical.category_id).values_list("user_id", flat=True))
+    return [u for pk, u in users.items() if pk not in elsewhere]
 
 
 # ---------------------------------------------------------------- knowledge base

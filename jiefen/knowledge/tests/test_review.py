@@ -7,9 +7,9 @@ from jiefen.accounts.models import Role
 from jiefen.knowledge.models import TypicalCase, TypicalStatus
 from jiefen.notify.models import Notification
 from jiefen.regions.models import Level
-from jiefen.testing.factories import RegionFactory, staff
+from jiefen.testing.factories import CategoryFactory, RegionFactory, staff
 
-from .factories import closed_wage_case
+from .factories import closed_wage_case, typical
 
 
 def _draft(client, world, author="street_mediator") -> TypicalCase:
@@ -131,3 +131,23 @@ def test_refusals_say_why_and_change_nothing(client, world):
     t.refresh_from_db()
     assert t.status == TypicalStatus.PUBLISHED
     assert Notification.objects.filter(kind="typical_case").count() == 1
+
+
+def test_a_mediator_with_specialties_is_told_only_of_cases_in_them(world):
+    """New typical cases go to the mediators whose categories they are in: a family-dispute
+    specialist is not told of a wage case; a labour specialist and a mediator with no listed
+    specialty are."""
+    from jiefen.knowledge.services import mediators_for
+    from jiefen.mediators.tests.factories import MediatorFactory
+    from jiefen.taxonomy.models import Category
+
+    family = CategoryFactory(code="09", name="婚姻家庭")
+    labour = Category.objects.get(code="05")
+    family_one = staff(Role.MEDIATOR, region=world.streets[0])
+    labour_one = staff(Role.MEDIATOR, region=world.streets[0])
+    MediatorFactory(user=family_one, region=world.streets[0], specialties=[family])
+    MediatorFactory(user=labour_one, region=world.streets[0], specialties=[labour, family])
+    wage_case = typical(world, region=world.streets[0])
+    told = set(mediators_for(wage_case))
+    assert labour_one in told and world["street_mediator"] in told  # no profile: every case
+    assert family_one not in told
