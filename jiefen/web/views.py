@@ -375,7 +375,16 @@ def attachment(request, code, pk):
 def notifications(request):
     """The latest notices, unread ones marked (seeing them marks them read), and the user's
     choice of channels per kind of notice (POST saves it)."""
-    if request.method == "POST":
+    from jiefen.notify.forms import ContactForm
+
+    contact = ContactForm(instance=request.user)
+    if request.method == "POST" and request.POST.get("form") == "contact":
+        contact = ContactForm(request.POST, instance=request.user)
+        if contact.is_valid():
+            contact.save()
+            messages.success(request, _("联系方式已保存。"))
+            return redirect("notifications")
+    elif request.method == "POST":
         notify_services.save_preferences(request.user, request.POST)
         messages.success(request, _("提醒接收方式已保存。"))
         return redirect("notifications")
@@ -386,7 +395,8 @@ def notifications(request):
         "rows": rows,
         "preferences": notify_services.preference_table(request.user),
         "addresses": notify_services.channel_addresses(request.user),
-    })
+        "contact": contact,
+    }, status=400 if contact.errors else 200)
 
 
 def healthz(request):

@@ -74,3 +74,25 @@ def test_a_personal_endpoint_adds_the_webhook_column(world):
     assert 'name="assignment:webhook" aria-label="派单交办 Webhook" checked>' in page
     client.post("/work/notifications/", {})  # everything off
     assert Preference.objects.get(user=user, kind="assignment").channels == []
+
+
+def test_a_user_enters_their_own_email_and_phone_and_can_then_choose_sms(world):
+    user = world["hr_handler"]
+    client = Client()
+    client.force_login(user)
+    page = client.get("/work/notifications/").content.decode()
+    assert 'name="warning:sms" aria-label="预警 短信" disabled>' in page
+
+    bad = client.post("/work/notifications/", {"form": "contact", "email": "not-an-address", "phone": "12345"})
+    assert bad.status_code == 400
+    text = bad.content.decode()
+    assert "请输入正确的邮箱地址" in text and "请输入正确的手机号" in text
+    user.refresh_from_db()
+    assert user.email == "" and user.phone == ""  # nothing saved
+
+    ok = client.post("/work/notifications/", {"form": "contact", "email": "hr@qinghe.gov.cn", "phone": "139 1234 5678"})
+    assert ok.status_code == 302
+    user.refresh_from_db()
+    assert (user.email, user.phone) == ("hr@qinghe.gov.cn", "13912345678")
+    page = client.get("/work/notifications/").content.decode()
+    assert "139****5678" in page and 'name="warning:sms" aria-label="预警 短信" checked>' in page
