@@ -10,7 +10,11 @@ class Config(AppConfig):
     def ready(self) -> None:
         from jiefen.cases.workflow import add_event_labels
 
+        from . import services
         from .services import EVENT_LABELS
 
         add_event_labels(EVENT_LABELS)
+        from jiefen.notify.kinds import register
+
+        register(services.MESSAGE_NOTICE, _("线上调解新消息"))
         # "online_overdue" is a notice of the kind 回访跟进 (follow_up), named in notify.kinds

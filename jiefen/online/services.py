@@ -58,6 +58,7 @@ EVENT_LABELS = {
     "online_judicial_answer": gettext_lazy("司法确认结果"),
     "online_performance": gettext_lazy("协议履行确认"),
     "online_overdue": gettext_lazy("协议逾期未履行"),
+    "online_room_closed": gettext_lazy("关闭线上调解室"),
 }
 
 INVITE_HOURS = 24
@@ -158,6 +159,38 @@ def open_room(case: Case, user) -> Room:
         _notice(room, _("调解室已开设。请各方文明沟通，调解员会在这里与各方交流、安排调解并起草协议。"))
         _event(case, "online_room", user, {"room_id": room.pk})
     return room
+
+
+def close_room(room: Room, viewer: Viewer, reason: str = "", now=None) -> Room:
+    """The mediator closes the room when the online mediation is over: nobody can write in it
+    any more, every word stays on the record, a new room can be opened later."""
+    if not viewer.is_staff or not viewer.may_post:
+        raise OnlineError(_("只有调解员可以关闭调解室。"), 403)
+    now = now or timezone.now()
+    with transaction.atomic():
+        if Room.objects.filter(pk=room.pk, closed_at__isnull=True).update(closed_at=now) == 0:
+            raise OnlineError(_("调解室已经关闭。"), 409)
+        room.closed_at = now
+        reason = (reason or "").strip()[:300]
+        _notice(room, _("调解员已关闭调解室。") + (f"（{reason}）" if reason else ""))
+        _event(room.case, "online_room_closed", viewer.user, {"room_id": room.pk}, reason=reason, now=now)
+    return room
+
+
+MESSAGE_NOTICE = "online_message"
+
+
+def _tell_mediator(room: Room, message: Message) -> None:
+    """A party wrote while the mediator is away: one unread notice per room at a time."""
+    from jiefen.notify.models import Notification
+    from jiefen.notify.services import announce
+
+    url = reverse("online:room", args=[room.pk])
+    if Notification.objects.filter(user_id=room.mediator_id, kind=MESSAGE_NOTICE, url=url,
+                                   read_at__isnull=True).exists():
+        return
+    text = _("线上调解室（案件 %(code)s）有新消息：%(who)s") % {"code": room.case.display_code, "who": message.sender_label}
+    announce([room.mediator], text, kind=MESSAGE_NOTICE, url=url, case=room.case)
 
 
 def party_label(party: Party) -> str:
@@ -388,6 +421,8 @@ def post_message(room: Room, viewer: Viewer, *, text: str = "", upload=None, pri
         message.file.save(f"{secrets.token_hex(8)}.{ext}", upload, save=False)
     message.save()
     mark_seen(viewer.participant, message.pk)
+    if viewer.is_party:
+        _tell_mediator(room, message)
     return message
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("room/<int:pk>/invite/<int:participant_id>/", views.invite, name="invite"),
     path("room/<int:pk>/schedule/", views.schedule, name="schedule"),
     path("room/<int:pk>/agreement/", views.draft, name="draft"),
+    path("room/<int:pk>/close/", views.close, name="close"),
     path("agreement/<int:pk>/", views.agreement, name="agreement"),
     path("agreement/<int:pk>/code/", views.sign_code, name="sign_code"),
     path("agreement/<int:pk>/sign/", views.sign, name="sign"),

@@ -223,6 +223,17 @@ def schedule(request, pk: int):
     return _done(request, room, _("已安排调解，各方均可在调解室看到。"))
 
 
+@login_required
+@require_POST
+def close(request, pk: int):
+    room = _room(pk)
+    try:
+        services.close_room(room, _viewer(request, room), request.POST.get("reason", ""))
+    except OnlineError as error:
+        return _refuse(request, error)
+    return _done(request, room, _("调解室已关闭，记录仍保存在案件中。"))
+
+
 @require_POST
 def draft(request, pk: int):
     room = _room(pk)

@@ -97,6 +97,7 @@ RULES: dict[str, tuple[str, str]] = {
     "online:judicial_record": ("object", "online mediation: judicial record (room cookie, or staff who see the case)"),
     "online:performance": ("object", "online mediation: performance (room cookie, or staff who see the case)"),
     "online:track_performance": ("object", "online mediation: track performance (room cookie, or staff who see the case)"),
+    "online:close": ("object", "online mediation: close a room (the mediator)"),
     "online:verify": ("public", "verify a signed agreement by its code: no personal data"),
     "points:order": ("object", "a community order (社区下单): visible_orders, 404 outside"),
     "points:take": ("object", "take a community order: a handler of a covering department"),

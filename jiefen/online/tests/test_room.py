@@ -158,3 +158,39 @@ def test_the_mediator_sees_the_residents_wish_for_online_mediation(world):
     assert 'data-testid="online-wish"' not in mediator.get(url).content.decode()
     Case.objects.filter(pk=case.pk).update(mediation_preference="online")
     assert "当事人登记时选择了线上调解" in mediator.get(url).content.decode()
+
+
+def test_a_party_writing_tells_the_mediator_once_until_read(world):
+    from jiefen.notify.models import Notification
+
+    room, mediator, complainant, respondent = three(world)
+    send = reverse("online:send", args=[room.pk])
+    complainant.post(send, {"text": "我明天上午有空。"})
+    respondent.post(send, {"text": "我下午才行。"})
+    notices = Notification.objects.filter(user=world["street_mediator"], kind="online_message")
+    assert notices.count() == 1 and notices.get().url == reverse("online:room", args=[room.pk])
+    mediator.get(reverse("notifications"))  # read
+    mediator.post(send, {"text": "那就下午三点。"})  # the mediator's own words tell nobody
+    assert notices.count() == 1
+    complainant.post(send, {"text": "好的。"})
+    assert notices.count() == 2
+
+
+def test_the_mediator_closes_the_room_and_nobody_can_write_but_all_is_kept(world):
+    room, mediator, complainant, _respondent = three(world)
+    send = reverse("online:send", args=[room.pk])
+    complainant.post(send, {"text": "协议我同意。"})
+    close = reverse("online:close", args=[room.pk])
+    refused = complainant.post(close)
+    assert refused.status_code in (302, 403)
+    room.refresh_from_db()
+    assert room.closed_at is None  # a party cannot close it
+    assert mediator.post(close, {"reason": "已达成协议"}).status_code == 302
+    room.refresh_from_db()
+    assert room.closed_at is not None
+    late = complainant.post(send, {"text": "还有一件事"}, headers={"x-requested-with": "fetch"})
+    assert late.status_code == 409 and "调解室已关闭" in late.json()["error"]
+    assert "协议我同意。" in texts(complainant, room) and "还有一件事" not in texts(complainant, room)
+    assert Event.objects.filter(case=room.case, action="online_room_closed").count() == 1
+    assert mediator.post(close).status_code in (302, 409)  # twice: refused, nothing more written
+    assert Event.objects.filter(case=room.case, action="online_room_closed").count() == 1
