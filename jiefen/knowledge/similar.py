@@ -47,6 +47,12 @@ class Match:
     score: float
     url: str
 
+    @property
+    def percent(self) -> int:
+        """The score shown to people: text similarity plus the small item/category/typical
+        boosts, capped at 100%."""
+        return round(min(self.score, 1.0) * 100)
+
 
 @dataclass
 class _Corpus:
