@@ -26,25 +26,32 @@ DASHBOARD_ROLES = CENTER_ROLES - {Role.GRID_WORKER}
 CHILD_FIELDS = ["received", "accepted", "declined", "resolved", "unresolved"]
 
 
-def may_see_dashboard(user) -> bool:
+def may_see_dashboard(user, roles=DASHBOARD_ROLES) -> bool:
+    """A post of one of `roles` at a region, or a department handler (who sees their department)."""
     if not user.is_authenticated:
         return False
     return user.is_superuser or any(
-        (m.role in DASHBOARD_ROLES and m.region_id) or (m.role == Role.HANDLER and m.department_id)
+        (m.role in roles and m.region_id) or (m.role == Role.HANDLER and m.department_id)
         for m in user.memberships_cached())
 
 
-def scope_of(user) -> tuple[list[Region], list[int]]:
-    """(regions whose subtrees the user may see, departments the user is limited to)."""
+def scope_of(user, roles=DASHBOARD_ROLES) -> tuple[list[Region], list[int]]:
+    """(regions whose subtrees the user may see through posts of `roles`, none nested in
+    another, in path order; the departments the user is limited to as a handler). The
+    dashboard, the map, the reports and the assessment (with its own roles) all read it."""
     if user.is_superuser:
         return list(Region.objects.filter(parent__isnull=True)), []
     regions, departments = [], []
     for m in user.memberships_cached():
         if m.role == Role.HANDLER and m.department_id:
             departments.append(m.department_id)
-        elif m.region_id and m.role in DASHBOARD_ROLES:
+        elif m.region_id and m.role in roles:
             regions.append(m.region)
-    return sorted(regions, key=lambda r: r.path), departments
+    roots: list[Region] = []
+    for r in sorted(regions, key=lambda r: r.path):
+        if not any(r.path.startswith(o.path) for o in roots):
+            roots.append(r)
+    return roots, sorted(set(departments))
 
 
 def _month_start(d: dt.date) -> dt.date:

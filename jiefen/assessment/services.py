@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiefen.accounts.models import Role, User
+from jiefen.analytics import dashboard
 from jiefen.analytics import services as analytics
 from jiefen.analytics.dashboard import period_dates
 from jiefen.analytics.indicators import fmt
@@ -36,29 +37,13 @@ LIGHTS = {"green": gettext_lazy("绿牌"), "yellow": gettext_lazy("黄牌"), "re
 
 
 def may_assess(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or any(
-        (m.role in REGION_ROLES and m.region_id) or (m.role == Role.HANDLER and m.department_id)
-        for m in user.memberships_cached())
+    return dashboard.may_see_dashboard(user, REGION_ROLES)
 
 
 def scope_of(user) -> tuple[list[Region], list[int]]:
     """(regions whose subtrees the user assesses, none nested in another; the departments the
     user belongs to as a handler, who see only their own department)."""
-    if user.is_superuser:
-        return list(Region.objects.filter(parent__isnull=True)), []
-    regions, departments = [], []
-    for m in user.memberships_cached():
-        if m.role == Role.HANDLER and m.department_id:
-            departments.append(m.department_id)
-        elif m.role in REGION_ROLES and m.region_id:
-            regions.append(m.region)
-    roots: list[Region] = []
-    for r in sorted(regions, key=lambda r: r.path):
-        if not any(r.path.startswith(o.path) for o in roots):
-            roots.append(r)
-    return roots, sorted(set(departments))
+    return dashboard.scope_of(user, REGION_ROLES)
 
 
 def period_of(params, today: dt.date) -> tuple[str, dt.date, dt.date]:
