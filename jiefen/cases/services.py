@@ -110,6 +110,24 @@ def actor_label(actor, case: Case | None = None) -> str:
     return f"{actor}（{where.place} · {where.get_role_display()}）"
 
 
+def note(case: Case, action: str, actor=None, *, reason: str = "", data: dict | None = None,
+         public: bool = False, label: str = "", when: dt.datetime | None = None) -> Event:
+    """Write an event on the case's timeline that changes nothing else (a suggestion, a
+    mediator ordered, an online room opened …): its status stays, and the event is announced
+    (event_committed) once the transaction commits, as perform()'s events are. `actor` is a
+    user, a Resident or System (or None: the system); `label` overrides who is shown."""
+    person = actor if getattr(actor, "is_authenticated", False) else None
+    if not label:
+        label = actor_label(actor if isinstance(actor, (Resident, System)) else person, case)
+    event = Event.objects.create(
+        case=case, action=action, from_status=case.status, to_status=case.status, actor=person,
+        actor_label=label[:120], reason=reason, data=data or {}, public=public,
+        created_at=when or timezone.now(),
+    )
+    transaction.on_commit(lambda: event_committed.send(sender=Event, event=event))
+    return event
+
+
 def perform(
     case: Case,
     action_name: str,

@@ -20,10 +20,9 @@ from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
 from jiefen.accounts.models import Role
-from jiefen.cases.models import Case, Channel, Event
+from jiefen.cases.models import Case, Channel
 from jiefen.cases.scope import visible_cases
-from jiefen.cases.services import actor_label, perform
-from jiefen.cases.signals import event_committed
+from jiefen.cases.services import actor_label, note, perform
 from jiefen.followup.services import follow_ups_for
 from jiefen.intake.services import submit_case
 from jiefen.regions.models import Region
@@ -101,11 +100,8 @@ def _record_proxy(case: Case, worker, reason: str):
 
     label = actor_label(worker, case)
     filing = ProxyFiling.objects.create(case=case, worker=worker, worker_label=label[:200], reason=reason)
-    event = Event.objects.create(
-        case=case, action=PROXY_EVENT, from_status=case.status, to_status=case.status, actor=worker,
-        actor_label=label, reason=reason, public=True, data={"worker_id": worker.pk, "worker": str(worker)},
-    )
-    transaction.on_commit(lambda: event_committed.send(sender=Event, event=event))
+    note(case, PROXY_EVENT, worker, reason=reason, public=True, label=label,
+         data={"worker_id": worker.pk, "worker": str(worker)})
     return filing
 
 

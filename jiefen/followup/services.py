@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from jiefen.accounts.models import Membership, Role
 from jiefen.cases.models import Case, Event, Satisfaction, Status
-from jiefen.cases.signals import event_committed
+from jiefen.cases.services import note
 from jiefen.regions.models import Level, Region
 
 from .models import FollowUp, Honoured
@@ -89,12 +89,7 @@ def on_case_changed(sender, case: Case, events: list[Event], **kwargs) -> None:
 
 
 def _event(case: Case, action: str, actor, label: str, when: dt.datetime, reason: str, data: dict) -> Event:
-    event = Event.objects.create(
-        case=case, action=action, from_status=case.status, to_status=case.status, actor=actor,
-        actor_label=label, reason=reason, public=False, created_at=when, data=data,
-    )
-    transaction.on_commit(lambda: event_committed.send(sender=Event, event=event))
-    return event
+    return note(case, action, actor, reason=reason, data=data, label=label, when=when)
 
 
 # ---------------------------------------------------------------- who sees and records

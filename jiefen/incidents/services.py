@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from jiefen.accounts.models import Role
 from jiefen.cases.models import TERMINAL_STATUSES, Case, Event, PartyRole, Status
 from jiefen.cases.scope import can_see
-from jiefen.cases.signals import event_committed
+from jiefen.cases.services import note
 from jiefen.regions.models import PATH_STEP
 
 from . import similarity
@@ -198,13 +198,7 @@ def find_matches(case: Case, pol: DuplicatePolicy | None = None, pool: list[Case
 
 def write_event(case: Case, action: str, reason: str, data: dict, *, actor=None, label: str = "",
                 when: dt.datetime | None = None) -> Event:
-    event = Event.objects.create(
-        case=case, action=action, from_status=case.status, to_status=case.status, actor=actor,
-        actor_label=label or _("系统"), reason=reason, data=data, public=False,
-        created_at=when or timezone.now(),
-    )
-    transaction.on_commit(lambda: event_committed.send(sender=Event, event=event))
-    return event
+    return note(case, action, actor, reason=reason, data=data, label=label or _("系统"), when=when)
 
 
 def suggestion_text(kind: str, other: Case, score: float) -> str:

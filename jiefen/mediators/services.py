@@ -27,8 +27,7 @@ from django.utils.translation import gettext_lazy
 from jiefen.accounts.models import Role
 from jiefen.cases.models import Case, Event, MediationOutcome, MediationSession, Status
 from jiefen.cases.scope import can_see
-from jiefen.cases.services import actor_label
-from jiefen.cases.signals import event_committed
+from jiefen.cases.services import note
 from jiefen.cases.workflow import Resident, System
 from jiefen.notify.services import announce, tell
 
@@ -210,13 +209,7 @@ def waiting_count(user) -> int:
 
 
 def _event(case: Case, action: str, actor, reason: str, data: dict, now) -> Event:
-    person = actor if getattr(actor, "is_authenticated", False) else None
-    event = Event.objects.create(
-        case=case, action=action, from_status=case.status, to_status=case.status, actor=person,
-        actor_label=actor_label(actor, case)[:120], reason=reason, data=data, public=True, created_at=now,
-    )
-    transaction.on_commit(lambda: event_committed.send(sender=Event, event=event))
-    return event
+    return note(case, action, actor, reason=reason, data=data, public=True, when=now)
 
 
 def _desk(case: Case, also=()) -> list:

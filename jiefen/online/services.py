@@ -27,8 +27,7 @@ from django.utils.translation import gettext_lazy
 from jiefen.accounts.ratelimit import hit
 from jiefen.cases.models import Case, Event, MediationMethod, MediationOutcome, Party
 from jiefen.cases.scope import can_see
-from jiefen.cases.services import ActionError, actor_label, perform
-from jiefen.cases.signals import event_committed
+from jiefen.cases.services import ActionError, note, perform
 from jiefen.cases.workflow import ACTIONS, actor_may, is_available
 from jiefen.lib.codes import new_tracking_code
 from jiefen.lib.personal import mask_phone
@@ -134,14 +133,7 @@ def _mediator_label(user) -> str:
 
 def _event(case: Case, action: str, actor, data: dict, reason: str = "", now=None, label: str = "") -> Event:
     """A non-public event on the case's record (sealed into the audit chain with its data)."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    event = Event.objects.create(
-        case=case, action=action, from_status=case.status, to_status=case.status, actor=user,
-        actor_label=(label or actor_label(user, case))[:120], reason=reason, data=data, public=False,
-        created_at=now or timezone.now(),
-    )
-    transaction.on_commit(lambda: event_committed.send(sender=Event, event=event))
-    return event
+    return note(case, action, actor, reason=reason, data=data, label=label, when=now)
 
 
 def open_room(case: Case, user) -> Room:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from jiefen.cases.models import Case, Event, Status
 from jiefen.cases.scope import visible_cases
-from jiefen.cases.signals import event_committed
+from jiefen.cases.services import note
 from jiefen.cases.workflow import ACTIONS
 from jiefen.regions.models import Department, Level, Region
 from jiefen.taxonomy.models import Category, Item, RiskGrade
@@ -332,9 +332,8 @@ def propose_for_case(case: Case) -> ProposalRecord | None:
             confidence=p.confidence, reasons=p.reasons, department=r.department, center=r.center,
             route_reason=r.reason[:300], needs_manual=p.confidence < threshold, created_at=now,
         )
-        event = Event.objects.create(
-            case=fresh, action=PROPOSE_ACTION, from_status=fresh.status, to_status=fresh.status,
-            actor=None, actor_label=_("系统"), reason=proposal_sentence(p, r), public=False, created_at=now,
+        note(
+            fresh, PROPOSE_ACTION, reason=proposal_sentence(p, r), when=now,
             data={
                 "proposal_id": record.pk, "version": p.version.number, "proposed_item": p.item.name,
                 "proposed_item_code": p.item.code, "proposed_category": p.category.name,
@@ -344,7 +343,6 @@ def propose_for_case(case: Case) -> ProposalRecord | None:
                 "needs_manual": record.needs_manual,
             },
         )
-        transaction.on_commit(lambda: event_committed.send(sender=Event, event=event))
     return record
 
 

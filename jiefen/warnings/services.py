@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from jiefen.accounts.models import Role
 from jiefen.cases.models import Case, Event, MediationOutcome, MediationSession
 from jiefen.cases.scope import can_see, visible_cases
+from jiefen.cases.services import note as write_note
 from jiefen.cases.services import perform
 from jiefen.cases.signals import event_committed
 from jiefen.cases.workflow import System
@@ -257,16 +258,12 @@ def handle(signal: ThreatSignal, user, note: str) -> ThreatSignal:
         )
         if not updated:
             raise WarningError(_("这条预警已经处置过了。"), 409)
-        event = Event.objects.create(
-            case=case, action="handle_threat", from_status=case.status, to_status=case.status, actor=user,
-            actor_label=label, reason=note, public=False, created_at=now,
-            data={"signal_id": signal.pk, "kind": signal.kind, "phrase": signal.phrase},
-        )
+        write_note(case, "handle_threat", user, reason=note, label=label, when=now,
+                   data={"signal_id": signal.pk, "kind": signal.kind, "phrase": signal.phrase})
         if not ThreatSignal.objects.filter(case=case).open().exists():
             Sheet.objects.filter(case=case, clock__isnull=True, cleared_at__isnull=True).update(
                 cleared_at=now, cleared_reason=_("极端行为苗头已处置")
             )
-        transaction.on_commit(lambda: event_committed.send(sender=Event, event=event))
     signal.refresh_from_db()
     return signal
 
@@ -395,12 +392,10 @@ def rescore(case: Case) -> RiskScore | None:
         })
         if row.level == Level.HIGH and row.high_notified_at is None:
             why = "；".join(reason_text(r.as_dict()) for r in reasons)
-            event = Event.objects.create(
-                case=case, action="criminal_risk_high", from_status=case.status, to_status=case.status,
-                actor=None, actor_label=_("系统"), public=False, created_at=now,
+            event = write_note(
+                case, "criminal_risk_high", when=now,
                 reason=(_("民转刑风险高（%(score)d分）：%(why)s") % {"score": score, "why": why})[:2000],
-                data={"score": score, "reasons": [r.as_dict() for r in reasons]},
-            )
+                data={"score": score, "reasons": [r.as_dict() for r in reasons]})
             User = get_user_model()
             desk = User.objects.filter(
                 memberships__role__in=CENTER_DESK, memberships__region_id=case.center_id, is_active=True
@@ -410,7 +405,6 @@ def rescore(case: Case) -> RiskScore | None:
             })
             RiskScore.objects.filter(pk=row.pk).update(high_notified_at=now)
             row.high_notified_at = now
-            transaction.on_commit(lambda: event_committed.send(sender=Event, event=event))
     return row
 
 
