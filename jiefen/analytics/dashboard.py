@@ -198,9 +198,9 @@ def fill(d: Dashboard, f: Filter) -> None:
     by = services.breakdowns(f, start, end, ["category_id", "channel", "risk_grade"], received)
     from jiefen.cases.models import Channel
     from jiefen.taxonomy.models import RiskGrade
-    d.by_category = _named(by["category_id"], _category_names())
-    d.by_channel = _named(by["channel"], dict(Channel.choices))
-    d.by_risk = _named(by["risk_grade"], dict(RiskGrade.choices))
+    d.by_category = named_counts(by["category_id"], category_names())
+    d.by_channel = named_counts(by["channel"], dict(Channel.choices))
+    d.by_risk = named_counts(by["risk_grade"], dict(RiskGrade.choices))
     d.by_day = [(day, row["received"]) for day, row in services.sums_by(f, start, end, "day", received).items()]
     d.sheets = _open_sheets(f)
 
@@ -216,14 +216,16 @@ def _mediators(roots: list[Region]) -> list:
                 .distinct().order_by("full_name", "username")[:300])
 
 
-def _category_names() -> dict:
+def category_names() -> dict:
+    """Category id → name, with 0 (not yet classified) named 未分类."""
     from jiefen.taxonomy.models import Category
     names = dict(Category.objects.values_list("pk", "name"))
     names[0] = _("未分类")
     return names
 
 
-def _named(rows: dict, names: dict) -> list[tuple[str, int]]:
+def named_counts(rows: dict, names: dict) -> list[tuple[str, int]]:
+    """(name, received) pairs of a breakdown, largest first, leaving out those with none."""
     out = [(str(names.get(k, k)), int(r["received"])) for k, r in rows.items() if r["received"]]
     return sorted(out, key=lambda x: -x[1])
 

@@ -21,7 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiefen.analytics import services as analytics
-from jiefen.analytics.dashboard import _category_names, _named, change, may_see_dashboard, scope_of
+from jiefen.analytics.dashboard import (
+    category_names,
+    change,
+    may_see_dashboard,
+    named_counts,
+    scope_of,
+)
 from jiefen.analytics.indicators import INDICATORS, fmt
 from jiefen.analytics.services import Filter
 from jiefen.cases.models import Case, Status
@@ -246,7 +252,7 @@ def compute(region: Region, kind: str, start: dt.date) -> dict:
         "groups": _groups(region, since, until),
         "sheets": _sheets(region, since, until),
         "warnings": _warnings(region, since, until),
-        "categories": [{"name": n, "received": c} for n, c in _named(categories, _category_names())[:TOP]],
+        "categories": [{"name": n, "received": c} for n, c in named_counts(categories, category_names())[:TOP]],
         "unclassified": int(unclassified),
         "places": _children(region, f, start, end)[:TOP],
         "resolved": _notable_resolved(cases, since, until),
